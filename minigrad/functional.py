@@ -1,0 +1,168 @@
+"""Softmax, log-softmax and cross-entropy, written to be numerically stable.
+
+Each is one fused ``Function``: its backward is a short formula, cheaper and
+clearer than back-propagating through exp, sum, log and division one by one.
+
+The stability trick used throughout: softmax does not change when the same
+number is subtracted from every logit, so we subtract the row maximum first.
+Then the largest exponent is e^0 = 1 and nothing can overflow, even for
+logits of +-1000.
+"""
+
+import numpy as np
+
+from .tensor import Function, Tensor
+
+__all__ = ["linear", "softmax", "log_softmax", "cross_entropy"]
+
+
+class Linear(Function):
+    name = "linear"
+
+    @staticmethod
+    def forward(ctx, x, weight, bias=None):
+        _check_linear_shapes(x.shape, weight.shape, None if bias is None else bias.shape)
+        ctx.save_for_backward(x, weight)
+        out = x @ weight.T
+        if bias is not None:
+            out += bias
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        x, weight = ctx.saved_tensors
+        # out[n, j] = sum_i x[n, i] * weight[j, i] + bias[j], so
+        #   dL/dx      = grad_out @ weight      (each input feeds every output)
+        #   dL/dweight = grad_out^T @ x         (summed over the batch)
+        #   dL/dbias   = grad_out summed over the batch
+        # Same numbers as going through matmul, transpose and add, but the
+        # weight gradient comes out with the weight's own (row-major) layout.
+        grad_x = grad_out @ weight if ctx.needs_input_grad[0] else None
+        grad_weight = grad_out.T @ x if ctx.needs_input_grad[1] else None
+        grad_bias = grad_out.sum(axis=0) if len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2] else None
+        return grad_x, grad_weight, grad_bias
+
+
+def _check_linear_shapes(x_shape, weight_shape, bias_shape):
+    if len(x_shape) != 2 or len(weight_shape) != 2 or x_shape[1] != weight_shape[1]:
+        raise ValueError(
+            f"linear: input of shape {x_shape} does not fit a weight of shape {weight_shape}; "
+            f"expected input (batch, {weight_shape[1] if len(weight_shape) == 2 else 'in_features'})"
+        )
+    if bias_shape is not None and bias_shape != (weight_shape[0],):
+        raise ValueError(f"linear: bias of shape {bias_shape} does not fit a weight of shape {weight_shape}")
+
+
+def _log_softmax(x, axis):
+    """log(softmax(x)) = x - logsumexp(x), computed with the max trick."""
+    shifted = x - np.max(x, axis=axis, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+class Softmax(Function):
+    name = "softmax"
+
+    @staticmethod
+    def forward(ctx, x, axis=-1):
+        out = np.exp(_log_softmax(x, axis))
+        ctx.save_for_backward(out)
+        ctx.axis = axis
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        (p,) = ctx.saved_tensors
+        # Jacobian of softmax: dp_i/dx_j = p_i * (delta_ij - p_j), so
+        # dL/dx_j = p_j * (dL/dp_j - sum_i dL/dp_i * p_i).
+        weighted = np.sum(grad_out * p, axis=ctx.axis, keepdims=True)
+        return (p * (grad_out - weighted),)
+
+
+class LogSoftmax(Function):
+    name = "log_softmax"
+
+    @staticmethod
+    def forward(ctx, x, axis=-1):
+        out = _log_softmax(x, axis)
+        ctx.save_for_backward(out)
+        ctx.axis = axis
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        (log_p,) = ctx.saved_tensors
+        # log_softmax(x)_i = x_i - logsumexp(x), and d logsumexp(x)/dx_j = p_j, so
+        # dL/dx_j = dL/dout_j - p_j * sum_i dL/dout_i.
+        total = np.sum(grad_out, axis=ctx.axis, keepdims=True)
+        return (grad_out - np.exp(log_p) * total,)
+
+
+class CrossEntropy(Function):
+    name = "cross_entropy"
+
+    @staticmethod
+    def forward(ctx, logits, targets):
+        batch = logits.shape[0]
+        log_p = _log_softmax(logits, axis=1)
+        ctx.save_for_backward(log_p)
+        ctx.targets = targets
+        # Loss of one example: -log(probability given to its correct class).
+        return -np.mean(log_p[np.arange(batch), targets])
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        (log_p,) = ctx.saved_tensors
+        batch = log_p.shape[0]
+        # The famous result: d loss / d logits = softmax(logits) - one_hot(target),
+        # divided by the batch size because the loss is a mean.
+        grad = np.exp(log_p)
+        grad[np.arange(batch), ctx.targets] -= 1
+        grad *= grad_out / batch
+        return (grad,)
+
+
+def linear(x, weight, bias=None):
+    """x @ weight.T + bias for a batch ``x`` of shape (batch, in_features), as torch.nn.functional.linear.
+
+    ``weight`` has shape (out_features, in_features), ``bias`` (out_features,).
+    One fused operation: the graph shows a single "linear" node.
+    """
+    inputs = (_as_tensor(x), weight) if bias is None else (_as_tensor(x), weight, bias)
+    return Linear.apply(*inputs)
+
+
+def softmax(x, axis=-1):
+    """exp(x) / sum(exp(x)) along ``axis``: turns scores into probabilities."""
+    return Softmax.apply(_as_tensor(x), axis=axis)
+
+
+def log_softmax(x, axis=-1):
+    """log(softmax(x)), without ever computing a probability that underflows to 0."""
+    return LogSoftmax.apply(_as_tensor(x), axis=axis)
+
+
+def cross_entropy(logits, targets):
+    """Mean negative log-likelihood of integer class ``targets`` under ``softmax(logits)``.
+
+    ``logits``: shape (batch, classes). ``targets``: integers in [0, classes),
+    shape (batch,), as a list, numpy array or Tensor. Same as
+    ``torch.nn.functional.cross_entropy`` with its default ``reduction="mean"``.
+    """
+    logits = _as_tensor(logits)
+    targets = np.asarray(targets.data if isinstance(targets, Tensor) else targets)
+    if logits.ndim != 2:
+        raise ValueError(f"cross_entropy: logits must have shape (batch, classes), got {logits.shape}")
+    batch, classes = logits.shape
+    if not np.issubdtype(targets.dtype, np.integer):
+        raise TypeError(f"cross_entropy: targets must be integer class indices, got dtype {targets.dtype}")
+    if targets.shape != (batch,):
+        raise ValueError(f"cross_entropy: targets must have shape ({batch},) to match logits {logits.shape}, "
+                         f"got {targets.shape}")
+    if targets.size and (targets.min() < 0 or targets.max() >= classes):
+        raise ValueError(f"cross_entropy: targets must be in [0, {classes}), got values from "
+                         f"{targets.min()} to {targets.max()}")
+    return CrossEntropy.apply(logits, targets=targets)
+
+
+def _as_tensor(x):
+    return x if isinstance(x, Tensor) else Tensor(x)

@@ -1,0 +1,102 @@
+"""Optimizers: use each parameter's ``.grad`` to update its ``.data``.
+
+The formulas follow ``torch.optim.SGD`` and ``torch.optim.Adam`` line by line,
+so a minigrad model and a PyTorch model that start from the same weights stay
+the same after any number of steps.
+
+Updates change ``parameter.data`` in place; they are not recorded in the
+graph (they are not part of the function we differentiate).
+"""
+
+import math
+
+import numpy as np
+
+__all__ = ["Optimizer", "SGD", "Adam"]
+
+
+class Optimizer:
+    def __init__(self, params, lr):
+        self.params = list(params)
+        if not self.params:
+            raise ValueError("optimizer got an empty parameter list")
+        if lr < 0:
+            raise ValueError(f"invalid learning rate: {lr}")
+        self.lr = lr
+
+    def zero_grad(self):
+        """Forget the gradients of the last backward pass (they would otherwise add up)."""
+        for p in self.params:
+            p.grad = None
+
+    def step(self):
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with momentum and weight decay (L2).
+
+    For each parameter p with gradient g (exactly as torch.optim.SGD, dampening 0):
+        g   = g + weight_decay * p
+        buf = g                      on the first step
+        buf = momentum * buf + g     afterwards   (a running sum of past gradients)
+        p   = p - lr * buf           (or p - lr * g without momentum)
+    """
+
+    def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):
+        super().__init__(params, lr)
+        self.momentum, self.weight_decay = momentum, weight_decay
+        self.buffers = [None] * len(self.params)  # one momentum buffer per parameter
+
+    def step(self):
+        for i, p in enumerate(self.params):
+            if p.grad is None:
+                continue
+            grad = p.grad
+            if self.weight_decay:
+                grad = grad + self.weight_decay * p.data
+            if self.momentum:
+                if self.buffers[i] is None:
+                    self.buffers[i] = np.array(grad, copy=True)
+                else:
+                    self.buffers[i] = self.momentum * self.buffers[i] + grad
+                grad = self.buffers[i]
+            p.data -= self.lr * grad
+
+
+class Adam(Optimizer):
+    """Adam: per-parameter step sizes from running averages of g and g**2.
+
+    Exactly torch.optim.Adam (amsgrad=False). With t the step number:
+        m = beta1 * m + (1 - beta1) * g          (average gradient: direction)
+        v = beta2 * v + (1 - beta2) * g**2       (average squared gradient: scale)
+        m_hat = m / (1 - beta1**t)               (bias correction: m and v start at 0,
+        v_hat = v / (1 - beta2**t)                so early averages are too small)
+        p = p - lr * m_hat / (sqrt(v_hat) + eps)
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+        super().__init__(params, lr)
+        self.beta1, self.beta2 = betas
+        self.eps, self.weight_decay = eps, weight_decay
+        self.steps = [0] * len(self.params)  # per parameter, like torch (skipped if grad is None)
+        self.m = [np.zeros_like(p.data) for p in self.params]
+        self.v = [np.zeros_like(p.data) for p in self.params]
+
+    def step(self):
+        for i, (p, m, v) in enumerate(zip(self.params, self.m, self.v)):
+            if p.grad is None:
+                continue
+            self.steps[i] += 1
+            correction1 = 1 - self.beta1 ** self.steps[i]
+            correction2 = 1 - self.beta2 ** self.steps[i]
+            grad = p.grad
+            if self.weight_decay:
+                grad = grad + self.weight_decay * p.data
+            m *= self.beta1
+            m += (1 - self.beta1) * grad
+            v *= self.beta2
+            v += (1 - self.beta2) * grad * grad
+            # Same arithmetic order as PyTorch: sqrt(v)/sqrt(c2) rather than sqrt(v/c2).
+            denominator = np.sqrt(v) / math.sqrt(correction2) + self.eps
+            p.data -= (self.lr / correction1) * m / denominator
