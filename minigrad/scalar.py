@@ -1,0 +1,272 @@
+"""A scalar autograd engine: one number per node.
+
+Every arithmetic operation on a ``Value`` records a node in a computation
+graph.  ``L.backward()`` then walks that graph from ``L`` back to the leaves
+and applies the chain rule once per node:
+
+    parent.grad += (local derivative of node w.r.t. parent) * node.grad
+
+The API follows Andrej Karpathy's micrograd, so code carries across:
+``.data``, ``.grad``, ``._prev`` (the parents), ``._op`` and a per-node
+``._backward()``.
+
+Two design choices keep it fast without making it harder to read:
+
+* ``_backward`` is a method that looks up the rule for ``self._op`` instead
+  of a closure stored on each node.  A closure that captures its own output
+  node makes a reference cycle per node, which only Python's cyclic garbage
+  collector can free; here every node is freed as soon as it is unused.
+* ``__slots__`` makes each node a small fixed record instead of a dict.
+"""
+
+import math
+from numbers import Real
+
+__all__ = ["Value"]
+
+
+def _as_value(x):
+    """Wrap a plain number as a constant ``Value``; pass a ``Value`` through."""
+    return x if isinstance(x, Value) else Value(x)
+
+
+class Value:
+    """One scalar in a computation graph, with the gradient that flows into it."""
+
+    __slots__ = ("data", "grad", "_prev", "_op", "_extra")
+
+    def __init__(self, data, _children=(), _op="", _extra=None):
+        if isinstance(data, Value):
+            raise TypeError("Value(data) expects a number, got a Value; use the Value itself")
+        if not isinstance(data, Real):  # bool, int, float and numpy scalars are Real
+            raise TypeError(
+                f"Value(data) expects a real number (int or float), "
+                f"got {type(data).__name__}: {data!r}"
+            )
+        self.data = float(data)
+        self.grad = 0.0  # dL/d(self); filled in by backward()
+        self._prev = _children  # the nodes this one was computed from
+        self._op = _op  # which operation made it ("" for a leaf)
+        self._extra = _extra  # a constant the backward rule needs (e.g. an exponent)
+
+    def __repr__(self):
+        return f"Value(data={self.data:.6g}, grad={self.grad:.6g})"
+
+    # ------------------------------------------------------------------
+    # Primitive operations: forward, then the backward rule right below it.
+    # A backward rule reads the gradient that reached this node (out.grad)
+    # and adds each parent's share to parent.grad, using "+=" because a
+    # parent used in several places collects a share from every use.
+    # ------------------------------------------------------------------
+
+    def __add__(self, other):
+        other = _as_value(other)
+        return Value(self.data + other.data, (self, other), "+")
+
+    def _add_backward(out):
+        # d(a + b)/da = 1 and d(a + b)/db = 1: the gradient passes through unchanged.
+        a, b = out._prev
+        a.grad += out.grad
+        b.grad += out.grad
+
+    def __mul__(self, other):
+        other = _as_value(other)
+        return Value(self.data * other.data, (self, other), "*")
+
+    def _mul_backward(out):
+        # d(a * b)/da = b and d(a * b)/db = a: each factor gets the *other* one.
+        a, b = out._prev
+        a.grad += b.data * out.grad
+        b.grad += a.data * out.grad
+
+    def __pow__(self, exponent):
+        if isinstance(exponent, Value):
+            if self.data < 0:
+                raise ValueError(
+                    f"a Value exponent needs a base >= 0 (its gradient uses log(base)), "
+                    f"got base {self.data!r}"
+                )
+            return Value(_power(self.data, exponent.data), (self, exponent), "**")
+        if not isinstance(exponent, Real):
+            raise TypeError(f"exponent must be a number or a Value, got {type(exponent).__name__}")
+        return Value(_power(self.data, exponent), (self,), "**k", _extra=float(exponent))
+
+    def _pow_const_backward(out):
+        # d(a**k)/da = k * a**(k-1)   (k is a plain number, it gets no gradient)
+        (a,) = out._prev
+        k = out._extra
+        a.grad += k * _power(a.data, k - 1) * out.grad
+
+    def _pow_backward(out):
+        # d(a**b)/da = b * a**(b-1)   and   d(a**b)/db = a**b * ln(a)
+        a, b = out._prev
+        a.grad += b.data * _power(a.data, b.data - 1) * out.grad
+        if a.data > 0:  # at a = 0, a**b stays 0 as b moves, so b gets nothing (as in PyTorch)
+            b.grad += out.data * math.log(a.data) * out.grad
+
+    def exp(self):
+        return Value(_exp(self.data), (self,), "exp")
+
+    def _exp_backward(out):
+        # d(e**a)/da = e**a, which is the output we already computed.
+        (a,) = out._prev
+        a.grad += out.data * out.grad
+
+    def log(self):
+        if self.data <= 0:
+            raise ValueError(f"log is only defined for positive numbers, got log({self.data!r})")
+        return Value(math.log(self.data), (self,), "log")
+
+    def _log_backward(out):
+        # d(ln a)/da = 1/a
+        (a,) = out._prev
+        a.grad += out.grad / a.data
+
+    def tanh(self):
+        return Value(math.tanh(self.data), (self,), "tanh")
+
+    def _tanh_backward(out):
+        # d(tanh a)/da = 1 - tanh(a)**2, and tanh(a) is the output.
+        (a,) = out._prev
+        a.grad += (1.0 - out.data * out.data) * out.grad
+
+    def relu(self):
+        return Value(self.data if self.data > 0 else 0.0, (self,), "relu")
+
+    def _relu_backward(out):
+        # d(relu a)/da = 1 where a > 0, else 0 (we pick 0 at a = 0, as PyTorch does).
+        (a,) = out._prev
+        if a.data > 0:
+            a.grad += out.grad
+
+    def sigmoid(self):
+        x = self.data
+        # Two algebraically equal forms; each avoids overflow of exp on its side.
+        s = 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+        return Value(s, (self,), "sigmoid")
+
+    def _sigmoid_backward(out):
+        # d(sigmoid a)/da = s * (1 - s), with s the output.
+        (a,) = out._prev
+        a.grad += out.data * (1.0 - out.data) * out.grad
+
+    # ------------------------------------------------------------------
+    # Derived operations: built from the primitives above, so they need no
+    # backward rule of their own.  The graph simply gets one extra node.
+    # ------------------------------------------------------------------
+
+    def __neg__(self):  # -a
+        return self * -1
+
+    def __sub__(self, other):  # a - b
+        return self + (-_as_value(other))
+
+    def __truediv__(self, other):  # a / b
+        other = _as_value(other)
+        if other.data == 0:
+            raise ZeroDivisionError(f"division by zero: {self.data!r} / 0")
+        return self * other**-1
+
+    def __radd__(self, other):  # 2 + a
+        return self + other
+
+    def __rmul__(self, other):  # 2 * a
+        return self * other
+
+    def __rsub__(self, other):  # 2 - a
+        return _as_value(other) - self
+
+    def __rtruediv__(self, other):  # 2 / a
+        return _as_value(other) / self
+
+    def __rpow__(self, other):  # 2 ** a
+        return _as_value(other) ** self
+
+    # ------------------------------------------------------------------
+    # The backward pass
+    # ------------------------------------------------------------------
+
+    def _backward(self):
+        """Apply this node's chain-rule step: push self.grad into its parents."""
+        rule = _BACKWARD_RULES.get(self._op)
+        if rule is not None:  # leaves (op "") have no parents to push into
+            rule(self)
+
+    def backward(self, on_step=None):
+        """Fill in ``.grad`` of every node this one depends on: d(self)/d(node).
+
+        1. Sort the graph so every node comes after all the nodes it was
+           computed from (topological order).
+        2. Seed d(self)/d(self) = 1.  Other gradients are not reset: like
+           micrograd and PyTorch, they accumulate across backward() calls.
+        3. Visit nodes in *reverse* order, so a node's gradient is complete
+           (every use of it has reported back) before it is passed on.
+
+        ``on_step(node)``, if given, is called after each node's ``_backward()``,
+        so a chapter can watch the traversal one step at a time.
+        """
+        order = self._topological_order()
+        self.grad = 1.0
+        for node in reversed(order):
+            node._backward()
+            if on_step is not None:
+                on_step(node)
+
+    def _topological_order(self):
+        """Nodes reachable from self, each listed after all of its parents.
+
+        A depth-first search with an explicit stack instead of recursion, so a
+        graph a million nodes deep works (Python's recursion stops near 1,000).
+        """
+        order, visited = [], set()
+        stack = [(self, False)]
+        while stack:
+            node, parents_done = stack.pop()
+            if parents_done:
+                order.append(node)  # every parent is already in `order`
+                continue
+            if node in visited:
+                continue
+            visited.add(node)
+            stack.append((node, True))  # come back once the parents are done
+            # Reversed, so the first parent is popped (visited) first: the same
+            # order as micrograd's recursive build_topo.
+            for parent in reversed(node._prev):
+                if parent not in visited:
+                    stack.append((parent, False))
+        return order
+
+
+def _power(base, exponent):
+    try:
+        result = base**exponent
+    except ZeroDivisionError:
+        raise ZeroDivisionError(f"0 raised to the negative power {exponent!r}") from None
+    if isinstance(result, complex):
+        raise ValueError(
+            f"{base!r} ** {exponent!r} is not a real number "
+            "(a negative base needs a whole-number exponent)"
+        )
+    return result
+
+
+def _exp(x):
+    try:
+        return math.exp(x)
+    except OverflowError:
+        raise OverflowError(f"exp({x!r}) is too large for a float") from None
+
+
+# Which backward rule belongs to which op.  Derived ops (-, /, neg, ...) are
+# not here: they are made of these primitives.
+_BACKWARD_RULES = {
+    "+": Value._add_backward,
+    "*": Value._mul_backward,
+    "**k": Value._pow_const_backward,
+    "**": Value._pow_backward,
+    "exp": Value._exp_backward,
+    "log": Value._log_backward,
+    "tanh": Value._tanh_backward,
+    "relu": Value._relu_backward,
+    "sigmoid": Value._sigmoid_backward,
+}

@@ -1,0 +1,69 @@
+"""Helpers shared by the book tests: reading chapters and building copies of the book."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "book"
+LANGUAGES = ("en", "es")
+JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
+
+CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```[ \t]*$", re.S | re.M)
+
+
+def chapter_names(language):
+    return sorted(p.name for p in (BOOK / language).glob("*.md"))
+
+
+def code_cells(path):
+    """The code cells of a MyST notebook, in order, each with its options lines."""
+    return CODE_CELL.findall(Path(path).read_text(encoding="utf-8"))
+
+
+def copy_book(destination, chapters):
+    """A minimal copy of the book: config, extension, minigrad and some chapters.
+
+    ``chapters`` are file stems such as "03-worked-backprop"; each is copied in
+    both languages and listed in a table of contents of its own.
+    """
+    destination = Path(destination)
+    for name in ("_config.yml", "_ext", "minigrad"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, destination / name)
+    for language in LANGUAGES:
+        (destination / "book" / language).mkdir(parents=True)
+        for stem in chapters:
+            shutil.copy(BOOK / language / f"{stem}.md", destination / "book" / language / f"{stem}.md")
+    files = [f"book/{language}/{stem}" for language in LANGUAGES for stem in chapters]
+    toc = f"format: jb-book\nroot: {files[0]}\nchapters:\n" + "".join(f"  - file: {f}\n" for f in files[1:])
+    (destination / "_toc.yml").write_text(toc)
+    return destination
+
+
+def build(root, *extra_args, warnings_are_errors=False):
+    """Run `jupyter-book build` on root, importing minigrad from root itself.
+
+    PYTHONPATH puts root's own minigrad ahead of the installed one, both for
+    Sphinx (which hashes it for the cache) and for the kernels (which inherit
+    the environment), so a copy with a broken engine really runs broken.
+    """
+    args = [str(JUPYTER_BOOK), "build", str(root), "-n", "--keep-going", *extra_args]
+    if warnings_are_errors:
+        args.append("-W")
+    env = dict(os.environ, PYTHONPATH=str(root))
+    return subprocess.run(args, cwd=root, env=env, capture_output=True, text=True, timeout=900)
+
+
+def break_rule(root, old, new):
+    """Replace one line of a copied minigrad/scalar.py (and make sure it was there)."""
+    path = Path(root) / "minigrad" / "scalar.py"
+    source = path.read_text()
+    assert source.count(old) == 1, f"cannot find {old!r} to break in {path}"
+    path.write_text(source.replace(old, new))
