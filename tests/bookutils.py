@@ -31,6 +31,7 @@ def copy_book(destination, chapters):
     both languages and listed in a table of contents of its own.
     """
     destination = Path(destination)
+    destination.mkdir(parents=True)
     for name in ("_config.yml", "_ext", "minigrad"):
         source = ROOT / name
         if source.is_dir():
