@@ -1,8 +1,6 @@
 """The book: twin parity, executable chapters, and a build that fails on a broken gradient."""
 
-import os
 import re
-import subprocess
 
 import pytest
 import yaml
@@ -60,26 +58,12 @@ def test_build_is_configured_to_fail_on_errors():
 # --- the real build ------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def built_site(tmp_path_factory):
-    """The whole book, built by the README's build command into a fresh folder."""
-    out = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        ["bash", str(ROOT / "scripts" / "build-book.sh")],
-        env=dict(os.environ, BOOK_OUTPUT=str(out)),
-        capture_output=True,
-        text=True,
-        timeout=1200,
-    )
-    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
-    return out / "_build" / "html"
-
-
 def page(site, language, name):
     return BeautifulSoup((site / "book" / language / f"{name}.html").read_text(), "html.parser")
 
 
 @pytest.mark.book
+@pytest.mark.xdist_group("site")
 def test_book_builds_both_languages_with_twin_links(built_site):
     for name in chapter_names("en"):
         stem = name[:-3]
@@ -94,6 +78,7 @@ def test_book_builds_both_languages_with_twin_links(built_site):
 
 
 @pytest.mark.book
+@pytest.mark.xdist_group("site")
 def test_book_pages_hold_executed_outputs(built_site):
     for language in LANGUAGES:
         soup = page(built_site, language, "03-worked-backprop")
