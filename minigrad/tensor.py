@@ -390,12 +390,14 @@ class MatMul(Function):
         #   dL/da = dL/dout @ b^T      and      dL/db = a^T @ dL/dout.
         # A 1-D operand is treated as a row (a) or column (b) matrix, and the
         # axis numpy dropped from the output is put back in the gradient.
-        if a.ndim == 1:
-            a = a[np.newaxis, :]
-            grad_out = np.expand_dims(grad_out, -2)
+        # (b first: for vector @ vector the output is 0-d, and the column axis
+        # must exist before the row axis can go in front of it.)
         if b.ndim == 1:
             b = b[:, np.newaxis]
             grad_out = np.expand_dims(grad_out, -1)
+        if a.ndim == 1:
+            a = a[np.newaxis, :]
+            grad_out = np.expand_dims(grad_out, -2)
         grad_a = grad_b = None
         if ctx.needs_input_grad[0]:
             grad_a = grad_out @ np.swapaxes(b, -1, -2)
