@@ -27,3 +27,37 @@ def built_site(tmp_path_factory):
     return out / "_build" / "html"
 
 
+
+
+# --- hypothesis under mutation testing -------------------------------------------
+# MINIGRAD_HYPOTHESIS_PROFILE=mutation (set by scripts/mutation.sh) runs every
+# property test on a few derandomized examples: mutation testing runs the suite
+# once per mutant, so it needs the suite fast and the same examples every time.
+# Tests pin max_examples in their own @settings, which beats a loaded profile,
+# so the cap is applied to each collected test's settings as well.
+
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile(
+    "mutation", max_examples=8, derandomize=True, database=None, deadline=None, print_blob=False
+)
+_PROFILE = os.environ.get("MINIGRAD_HYPOTHESIS_PROFILE")
+if _PROFILE:
+    _hypothesis_settings.load_profile(_PROFILE)
+
+
+def pytest_collection_modifyitems(items):
+    if not _PROFILE:
+        return
+    profile = _hypothesis_settings.get_profile(_PROFILE)
+    for item in items:
+        test = getattr(item, "obj", None)
+        pinned = getattr(test, "_hypothesis_internal_use_settings", None)
+        if pinned is not None:
+            test._hypothesis_internal_use_settings = _hypothesis_settings(
+                pinned,
+                max_examples=min(pinned.max_examples, profile.max_examples),
+                derandomize=True,
+                database=None,
+                deadline=None,
+            )
