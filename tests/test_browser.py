@@ -1,0 +1,210 @@
+"""The built site in a real browser: Debian's Chromium, driven by Playwright for Python.
+
+The site (the `built_site` fixture) is served on 127.0.0.1. Requests to any other
+host (MathJax's CDN, ...) are answered with an empty 200 response, so the test
+needs no internet and a missing network cannot show up as a console error.
+Screenshots go to artifacts/screenshots/ (gitignored).
+"""
+
+import functools
+import http.server
+import re
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from bookutils import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+CHAPTER = "03-worked-backprop"
+BINDER = "https://mybinder.org/v2/gh/minigrad-course/backprop-from-scratch/main?urlpath=lab/tree/book/{lang}/{stem}.md"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.book,
+    pytest.mark.xdist_group("site"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed (WITH_BROWSER=1 bash scripts/setup.sh)"),
+]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site):
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(built_site))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Page:
+    """A browser tab that records console errors and uncaught page errors."""
+
+    def __init__(self, browser, site_url):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.errors = []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text} ({m.location})"))
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        local = urlparse(site_url).netloc
+
+        def offline(route):
+            if urlparse(route.request.url).netloc == local:
+                route.continue_()
+            else:  # the test runs offline: other hosts get an empty answer
+                route.fulfill(status=200, body="", content_type="text/plain")
+
+        self.page.route("**/*", offline)
+
+    def goto(self, url):
+        self.page.goto(url, wait_until="load")
+        self.page.wait_for_load_state("networkidle")
+
+    def shot(self, name, full_page=False):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+
+    def assert_no_errors(self):
+        assert not self.errors, "JavaScript errors:\n" + "\n".join(self.errors)
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def tab(browser, site_url):
+    page = Page(browser, site_url)
+    yield page
+    page.close()
+
+
+def test_landing_page_renders(tab, site_url):
+    tab.goto(f"{site_url}/index.html")  # a redirect to book/en/index.html
+    page = tab.page
+    page.wait_for_url(re.compile(r"/book/en/index\.html$"))
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("article h1").first.inner_text().startswith("Backprop from scratch")
+    cards = page.locator("article .sd-card")
+    assert cards.count() >= 2 and cards.first.is_visible()
+    assert page.locator("article a[href='glossary.html']").count() >= 1
+    tab.shot("landing-en")
+    tab.assert_no_errors()
+
+
+def test_switcher_goes_to_the_spanish_twin_and_back(tab, site_url):
+    page = tab.page
+    tab.goto(f"{site_url}/book/en/{CHAPTER}.html")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("article h1").first.inner_text().startswith("03 — Worked backprop")
+
+    page.locator("nav.lang-switcher a.lang-twin").click()
+    page.wait_for_url(re.compile(rf"/book/es/{CHAPTER}\.html$"))
+    page.wait_for_load_state("networkidle")
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.locator("article h1").first.inner_text().startswith("03 — Retropropagación")
+    headings = page.locator("article h2").all_inner_texts()
+    assert any(h.startswith("Paso 1") for h in headings), headings
+    # the theme's own labels speak Spanish on a Spanish page
+    assert page.locator("#pst-skip-link a").first.text_content().strip() == "Saltar al contenido principal"
+    assert page.locator("input[name='q']").first.get_attribute("placeholder") == "Buscar en este libro..."
+    tab.shot("chapter03-es")
+
+    page.locator("nav.lang-switcher a.lang-twin").click()
+    page.wait_for_url(re.compile(rf"/book/en/{CHAPTER}\.html$"))
+    assert page.locator("html").get_attribute("lang") == "en"
+    tab.assert_no_errors()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_outputs_graphs_and_binder_link_are_visible(tab, site_url, lang):
+    page = tab.page
+    tab.goto(f"{site_url}/book/{lang}/{CHAPTER}.html")
+
+    outputs = page.locator("article div.cell_output")
+    assert outputs.count() >= 8
+    assert outputs.first.is_visible()
+    assert "L = -20" in outputs.first.inner_text()
+
+    # the engine-drawn graphs: SVG files written from executed cells, really painted
+    graphs = page.locator("article img[src$='.svg']")
+    assert graphs.count() >= 11  # before, 9 steps, after
+    first = graphs.first
+    first.scroll_into_view_if_needed()
+    assert first.is_visible()
+    assert first.evaluate("img => img.complete && img.naturalWidth > 100")
+
+    # stepping through backward: the tabs switch the picture
+    steps = page.locator("article .sd-tab-set").first
+    labels = steps.locator("label")
+    assert labels.count() == 9
+    labels.nth(4).click()
+    visible = steps.locator(".sd-tab-content img").filter(visible=True)
+    assert visible.count() == 1
+    assert visible.first.evaluate("img => img.complete && img.naturalWidth > 100")
+    steps.scroll_into_view_if_needed()
+    tab.shot(f"chapter03-{lang}-step5")
+
+    # minigrad | PyTorch side by side, both with their printed output
+    side = page.locator("article .sd-tab-set").nth(1)
+    assert side.locator("label").all_inner_texts() == ["minigrad", "PyTorch"]
+    assert "4.0 -4.0 -12.0" in side.locator(".sd-tab-content").first.inner_text()
+
+    # copy buttons on code cells (sphinx-copybutton)
+    assert page.locator("article .cell_input button.copybtn").count() >= 5
+
+    # the Binder launch link of this very chapter
+    binder = page.locator("a[href^='https://mybinder.org/']")
+    assert binder.count() == 1
+    assert binder.get_attribute("href") == BINDER.format(lang=lang, stem=CHAPTER)
+    tab.assert_no_errors()
+
+
+def test_search_for_a_spanish_word_finds_spanish_pages(tab, site_url):
+    page = tab.page
+    tab.goto(f"{site_url}/search.html?q=gradiente")
+    results = page.locator("#search-results ul.search li a")
+    results.first.wait_for(timeout=15_000)
+    hrefs = [a.get_attribute("href") for a in results.all()]
+    assert any("book/es/" in href for href in hrefs), hrefs
+    tab.shot("search-gradiente")
+    tab.assert_no_errors()
+
+
+def test_glossary_pages_are_twins(tab, site_url):
+    page = tab.page
+    tab.goto(f"{site_url}/book/es/glossary.html")
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert "retropropagación" in page.locator("article table").inner_text()
+    page.locator("nav.lang-switcher a.lang-twin").click()
+    page.wait_for_url(re.compile(r"/book/en/glossary\.html$"))
+    assert "backpropagation" in page.locator("article table").inner_text()
+    tab.assert_no_errors()
