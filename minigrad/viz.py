@@ -127,7 +127,9 @@ def draw(root, names=None, highlight=None, rankdir="LR", max_values=6, title=Non
         fields = _fields(node, max_values)
         if id(node) in name_of:
             fields.insert(0, name_of[id(node)])
-        label = "{ " + " | ".join(_escape(f) for f in fields) + " }"
+        label = " | ".join(_escape(f) for f in fields)
+        if rankdir in ("LR", "RL"):  # records turn with the layout: keep the fields side by side
+            label = "{ " + label + " }"
         fill = HIGHLIGHT if id(node) == highlighted else (LEAF if not node._prev else BOX)
         dot.node(uid, label=label, shape="record", style="filled,rounded", fillcolor=fill,
                  penwidth="2" if id(node) == highlighted else "1")

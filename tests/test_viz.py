@@ -163,3 +163,10 @@ def test_renders_to_svg_with_dot():
         assert piece in text
     # the notebook display path (what the book's cells use) gives SVG too
     assert "<svg" in draw(out)._repr_mimebundle_()["image/svg+xml"]
+
+
+def test_top_to_bottom_layout_keeps_the_fields_side_by_side():
+    a, left, right, out = diamond()
+    labels = list(parse(draw(out, names={a: "a"}, rankdir="TB"))[0].values())
+    assert "a | data 2 | grad 0" in labels  # no braces: a record's top level is a row in TB
+    assert 'rankdir=TB' in draw(out, rankdir="TB").source
