@@ -14,6 +14,7 @@ and minigrad's graph and Python calls come on top. Run:
 """
 
 import argparse
+import gc
 import os
 import statistics
 import sys
@@ -110,8 +111,9 @@ def torch_setup(x, y, weights):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=300, help="timed steps per implementation")
-    parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--repeats", type=int, default=1000, help="timed steps per implementation")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=20, help="untimed steps before each block")
     args = parser.parse_args()
 
     x, y = make_data()
@@ -122,17 +124,23 @@ def main():
     losses = {name: float(step()) for name, step in steps.items()}
     print("first-step losses:", {k: round(v, 5) for k, v in losses.items()})
 
-    for step in steps.values():
-        for _ in range(args.warmup):
-            step()
-    # Interleave the three in short rounds so machine noise hits them alike.
+    # Time each implementation in blocks of steps, in several rounds, so slow
+    # drifts of the machine hit all three alike. Not step by step: PyTorch's
+    # and numpy's thread pools would then fight over the 2 cores. The garbage
+    # collector is off while timing, as in the timeit module.
     times = {name: [] for name in steps}
-    for _ in range(args.repeats // 10):
-        for name, step in steps.items():
-            for _ in range(10):
-                start = time.perf_counter()
-                step()
-                times[name].append(time.perf_counter() - start)
+    gc.disable()
+    try:
+        for _ in range(args.rounds):
+            for name, step in steps.items():
+                for _ in range(args.warmup):
+                    step()
+                for _ in range(args.repeats // args.rounds):
+                    start = time.perf_counter()
+                    step()
+                    times[name].append(time.perf_counter() - start)
+    finally:
+        gc.enable()
 
     median = {name: statistics.median(t) * 1e3 for name, t in times.items()}
     print(f"one training step, 784-128-10 MLP, batch {BATCH}, float32, median of {len(times['numpy'])} runs:")

@@ -107,7 +107,7 @@ class CrossEntropy(Function):
         ctx.save_for_backward(log_p)
         ctx.targets = targets
         # Loss of one example: -log(probability given to its correct class).
-        return -np.mean(log_p[np.arange(batch), targets])
+        return -log_p[np.arange(batch), targets].sum() / batch
 
     @staticmethod
     def backward(ctx, grad_out):

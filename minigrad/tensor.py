@@ -161,7 +161,7 @@ class Function:
     @classmethod
     def apply(cls, *inputs, **options):
         """Run ``forward`` on the inputs' arrays and, if needed, record the graph edge."""
-        needs_input_grad = tuple(t.requires_grad for t in inputs)
+        needs_input_grad = tuple([t.requires_grad for t in inputs])
         requires_grad = _grad_enabled and any(needs_input_grad)
         ctx = Context(needs_input_grad)
         out = Tensor._from_op(cls.forward(ctx, *[t.data for t in inputs], **options))
@@ -671,7 +671,7 @@ class Tensor:
                     f"backward() without a gradient only works on a single-number tensor (a loss), "
                     f"but this tensor has shape {self.shape}; pass grad= with shape {self.shape}"
                 )
-            grad = np.ones_like(self.data)
+            grad = np.ones(self.data.shape, self.data.dtype)
         else:
             grad = np.array(_to_array(grad), dtype=self.dtype)
             if grad.shape != self.shape:
@@ -679,10 +679,11 @@ class Tensor:
                     f"backward(): grad has shape {grad.shape} but the tensor has shape {self.shape}; they must match"
                 )
 
-        # grads[id(t)] is dLoss/dt, summed over every use of t seen so far.
-        grads = {id(self): grad}
+        # grads[t] is dLoss/dt, summed over every use of t seen so far.
+        # (Tensors define no ==, so as dict keys they compare by identity.)
+        grads = {self: grad}
         for node in reversed(self._topological_order()):
-            grad = grads.pop(id(node))
+            grad = grads.pop(node)
             if node._ctx is None:  # a leaf: store the gradient for the user/optimizer
                 # (astype copies, so .grad never aliases an array used elsewhere)
                 grad = grad.astype(node.data.dtype)
@@ -695,8 +696,7 @@ class Tensor:
                 # Chain rule + multivariate rule: if the parent was used several
                 # times, the total gradient is the sum of the contributions.
                 parent_grad = unbroadcast(parent_grad, parent.data.shape)
-                key = id(parent)
-                grads[key] = grads[key] + parent_grad if key in grads else parent_grad
+                grads[parent] = grads[parent] + parent_grad if parent in grads else parent_grad
 
     def _topological_order(self):
         """Tensors that need a gradient, each after all of its inputs.
@@ -710,14 +710,11 @@ class Tensor:
             node, inputs_done = stack.pop()
             if inputs_done:  # second visit: all its inputs are already in `order`
                 order.append(node)
-                continue
-            if id(node) in visited:
-                continue
-            visited.add(id(node))
-            stack.append((node, True))
-            for parent in node._prev:
-                if parent.requires_grad and id(parent) not in visited:
-                    stack.append((parent, False))
+            elif node not in visited:
+                visited.add(node)
+                stack.append((node, True))
+                stack.extend((parent, False) for parent in node._prev
+                             if parent.requires_grad and parent not in visited)
         return order
 
     # ---- arithmetic -------------------------------------------------------
