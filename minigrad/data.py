@@ -1,0 +1,210 @@
+"""Datasets for the course: real MNIST (downloaded once) and scikit-learn's 8x8 digits (offline).
+
+MNIST comes as four files in the IDX format (a tiny binary format: a magic
+number, the dimensions, then the raw numbers, all big-endian), gzip-compressed.
+``load_mnist`` downloads each file once from the first mirror that works,
+checks its MD5 checksum, keeps it in a cache directory and parses it with
+``read_idx`` (written here, no extra dependency).
+
+Run ``python -m minigrad.data`` to download MNIST into the cache.
+"""
+
+import gzip
+import hashlib
+import os
+import shutil
+import struct
+import tempfile
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["load_mnist", "load_digits", "read_idx", "fetch", "ChecksumError", "IDXError",
+           "MNIST_FILES", "MNIST_MIRRORS", "default_cache_dir"]
+
+MNIST_MIRRORS = (
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "http://yann.lecun.com/exdb/mnist/",
+)
+
+# The official files and their MD5 checksums.
+MNIST_FILES = {
+    "train_images": ("train-images-idx3-ubyte.gz", "f68b3c2dcbeaaa9fbdd348bbdeb94873"),
+    "train_labels": ("train-labels-idx1-ubyte.gz", "d53e105ee54ea40749a09fcbcd1e9432"),
+    "test_images": ("t10k-images-idx3-ubyte.gz", "9fb629c4189551a2d022fa330f9573f3"),
+    "test_labels": ("t10k-labels-idx1-ubyte.gz", "ec29112dd5afa0611ce80d1b7f02629c"),
+}
+
+# IDX type codes (third byte of the magic number) -> big-endian numpy dtype.
+IDX_DTYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+
+
+class ChecksumError(ValueError):
+    """A downloaded or cached file does not have the expected checksum."""
+
+
+class IDXError(ValueError):
+    """A file is not a valid IDX file."""
+
+
+def default_cache_dir():
+    """``$MINIGRAD_CACHE/mnist`` if set, else ``~/.cache/minigrad/mnist``."""
+    root = os.environ.get("MINIGRAD_CACHE") or Path.home() / ".cache" / "minigrad"
+    return Path(root) / "mnist"
+
+
+# --------------------------------------------------------------------------
+# IDX parsing
+# --------------------------------------------------------------------------
+
+def read_idx(path):
+    """Read an IDX file (gzip-compressed or plain) into a numpy array.
+
+    Layout: two zero bytes, a type code, the number of dimensions n, then n
+    big-endian uint32 sizes, then the values in C order, big-endian.
+    """
+    path = Path(path)
+    with open(path, "rb") as f:
+        raw = f.read()
+    if raw[:2] == b"\x1f\x8b":  # the gzip signature
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as error:
+            raise IDXError(f"{path}: corrupt gzip data ({error})") from None
+    return parse_idx(raw, name=str(path))
+
+
+def parse_idx(raw, name="<bytes>"):
+    """Parse the bytes of an (uncompressed) IDX file; see ``read_idx``."""
+    if len(raw) < 4:
+        raise IDXError(f"{name}: too short to be an IDX file ({len(raw)} bytes)")
+    zero1, zero2, type_code, ndim = raw[0], raw[1], raw[2], raw[3]
+    if zero1 != 0 or zero2 != 0:
+        raise IDXError(f"{name}: bad magic number {raw[:4].hex()} (an IDX file starts with two zero bytes)")
+    if type_code not in IDX_DTYPES:
+        raise IDXError(f"{name}: unknown IDX type code 0x{type_code:02x}")
+    header_size = 4 + 4 * ndim
+    if len(raw) < header_size:
+        raise IDXError(f"{name}: header says {ndim} dimensions but the file ends after {len(raw)} bytes")
+    shape = struct.unpack(f">{ndim}I", raw[4:header_size])
+    dtype = np.dtype(IDX_DTYPES[type_code])
+    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    actual = len(raw) - header_size
+    if actual != expected:
+        raise IDXError(f"{name}: shape {shape} of {dtype} needs {expected} data bytes, file has {actual}")
+    data = np.frombuffer(raw, dtype=dtype, offset=header_size).reshape(shape)
+    return data.astype(dtype.newbyteorder("="))  # native byte order, writable copy
+
+
+def write_idx(path, array, compress=None):
+    """Write ``array`` as an IDX file (gzip-compressed if the name ends in .gz). Used by tests."""
+    path = Path(path)
+    codes = {np.dtype(v).newbyteorder("="): k for k, v in IDX_DTYPES.items()}
+    array = np.asarray(array)
+    code = codes.get(array.dtype.newbyteorder("="))
+    if code is None:
+        raise ValueError(f"IDX cannot store dtype {array.dtype}")
+    raw = bytes([0, 0, code, array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
+    raw += array.astype(np.dtype(IDX_DTYPES[code])).tobytes()
+    compress = path.suffix == ".gz" if compress is None else compress
+    path.write_bytes(gzip.compress(raw) if compress else raw)
+
+
+# --------------------------------------------------------------------------
+# Download with checksum and cache
+# --------------------------------------------------------------------------
+
+def md5sum(path):
+    digest = hashlib.md5()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def download(url, destination, timeout=60):
+    """Download ``url`` to the file ``destination`` (plain urllib, no extra dependency)."""
+    with urllib.request.urlopen(url, timeout=timeout) as response, open(destination, "wb") as out:
+        shutil.copyfileobj(response, out)
+
+
+def fetch(filename, md5, cache_dir=None, mirrors=MNIST_MIRRORS):
+    """Path of ``filename`` in the cache, downloading it first if needed.
+
+    A cached file whose checksum matches is used without touching the
+    network. Otherwise each mirror is tried in turn; a download is moved into
+    the cache only once its checksum is right.
+    """
+    cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    target = cache_dir / filename
+    if target.exists() and md5sum(target) == md5:
+        return target
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    problems = []
+    for mirror in mirrors:
+        url = mirror + filename
+        fd, temporary = tempfile.mkstemp(dir=cache_dir, suffix=".part")
+        os.close(fd)
+        try:
+            download(url, temporary)
+            got = md5sum(temporary)
+            if got != md5:
+                problems.append(f"{url}: checksum mismatch (md5 {got}, expected {md5})")
+                continue
+            os.replace(temporary, target)
+            return target
+        except OSError as error:  # URLError, timeouts and HTTP errors are OSErrors
+            problems.append(f"{url}: {error}")
+        finally:
+            if os.path.exists(temporary):
+                os.remove(temporary)
+    message = f"could not get {filename} with the right checksum:\n  " + "\n  ".join(problems)
+    if any("checksum" in p for p in problems):
+        raise ChecksumError(message)
+    raise OSError(message)
+
+
+def load_mnist(cache_dir=None, mirrors=MNIST_MIRRORS, flatten=True):
+    """MNIST as ``(x_train, y_train, x_test, y_test)``.
+
+    Images are float32 in [0, 1], shape (N, 784) (or (N, 28, 28) with
+    ``flatten=False``); labels are int64. 60 000 training and 10 000 test images.
+    """
+    arrays = {}
+    for key, (filename, md5) in MNIST_FILES.items():
+        arrays[key] = read_idx(fetch(filename, md5, cache_dir, mirrors))
+
+    def images(array):
+        array = array.astype(np.float32) / 255.0
+        return array.reshape(len(array), -1) if flatten else array
+
+    return (images(arrays["train_images"]), arrays["train_labels"].astype(np.int64),
+            images(arrays["test_images"]), arrays["test_labels"].astype(np.int64))
+
+
+def load_digits(test_size=0.25, seed=0):
+    """scikit-learn's 1797 8x8 handwritten digits, split into train and test sets.
+
+    Returns ``(x_train, y_train, x_test, y_test)``: float32 pixels scaled to
+    [0, 1] (the raw values go from 0 to 16), shape (N, 64); int64 labels.
+    The split is stratified by class and fixed by ``seed``. Works offline:
+    the data ships with scikit-learn.
+    """
+    from sklearn.datasets import load_digits as sklearn_digits
+    from sklearn.model_selection import train_test_split
+
+    digits = sklearn_digits()
+    x = (digits.data / 16.0).astype(np.float32)
+    y = digits.target.astype(np.int64)
+    x_train, x_test, y_train, y_test = train_test_split(
+        x, y, test_size=test_size, random_state=seed, stratify=y)
+    return x_train, y_train, x_test, y_test
+
+
+if __name__ == "__main__":
+    import sys
+
+    directory = sys.argv[1] if len(sys.argv) > 1 else None
+    x_train, y_train, x_test, y_test = load_mnist(directory)
+    print(f"MNIST in {directory or default_cache_dir()}: train {x_train.shape}, test {x_test.shape}")
