@@ -2,8 +2,8 @@
 
     python scripts/train_mnist.py [--epochs 5] [--cache-dir DIR]
 
-784 -> 128 -> 10 MLP, Adam lr 1e-3, minibatches of 128: about 97.5% test
-accuracy after 5 epochs, a few seconds per epoch on 2 cores.
+784 -> 128 -> 10 MLP, Adam lr 1e-3, minibatches of 128, 5 epochs: a recipe
+that typically reaches about 97% test accuracy, a few seconds per epoch.
 """
 
 import argparse
