@@ -349,7 +349,7 @@ NOT_APPLICABLE = {
 # --------------------------------------------------------------------------
 
 
-def run_mutant(mutant, chapters, workdir):
+def run_mutant(mutant, chapters, workdir, with_tests=True):
     kind, rule, fault = mutant
     label = rule if kind == "scalar" else rule[1]
     root = copy_book(workdir / f"{kind}-{label}-{fault}", chapters)
@@ -368,7 +368,7 @@ def run_mutant(mutant, chapters, workdir):
     if match:
         cell = match.group(1).strip().splitlines()[-1][:70] if match.group(1).strip() else ""
     build_seconds = time.monotonic() - start
-    tests = run_engine_tests(root)
+    tests = run_engine_tests(root) if with_tests else "not run"
     shutil.rmtree(root, ignore_errors=True)
     return dict(mutant=mutant, book=book, tests=tests, seconds=round(build_seconds), cell=cell)
 
@@ -401,6 +401,7 @@ def main():
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument("--no-tests", action="store_true", help="only build the book (skip the engine tests)")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="book-gate-"))
@@ -442,7 +443,7 @@ def main():
         else:
             todo.append(m)
     with futures.ThreadPoolExecutor(args.jobs) as pool:
-        jobs = {pool.submit(run_mutant, m, chapters_for(m), workdir): m for m in todo}
+        jobs = {pool.submit(run_mutant, m, chapters_for(m), workdir, not args.no_tests): m for m in todo}
         for job in futures.as_completed(jobs):
             r = job.result()
             r["chapters"] = chapters_for(r["mutant"])
@@ -469,9 +470,10 @@ def print_table(results, rules_by_chapter, unexercised):
         if r["book"] == "n/a":
             cell = "n/a"
         else:
-            cell = ("T" if r["tests"] == "caught" else "-") + "/" + ("B" if r["book"] == "caught" else "-")
+            tests = {"caught": "T", "missed": "-"}.get(r["tests"], "?")
+            cell = tests + "/" + ("B" if r["book"] == "caught" else "-")
         table.setdefault(name, {})[fault] = cell
-    print("\nrule x fault -> caught by the engine Tests / caught by the Book  (T/B = both, -/- = neither)")
+    print("\nrule x fault -> caught by the engine Tests / caught by the Book  (T/B = both, -/- = neither, ? = not run)")
     print(f"| {'rule':26s} | " + " | ".join(f"{f:14s}" for f in order) + " |")
     print("|" + "-" * 28 + "|" + "|".join("-" * 16 for _ in order) + "|")
     for name in sorted(table, key=lambda n: (not n.startswith("Value."), n)):

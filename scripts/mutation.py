@@ -9,8 +9,9 @@ What is mutated: only the code that computes gradients.
   tensor    every Function subclass's backward (minigrad/tensor.py and the fused
             ones in minigrad/functional.py), unbroadcast, _expand_reduced (the
             reductions' backward helper), Tensor.backward, Tensor._topological_order
-Lines that are only an error message's text are not mutated (mutmut's
-``do_not_mutate_patterns``): their wording is not backward logic.
+Lines that are only an error message's text, and ``raise`` statements, are
+not mutated (mutmut's ``do_not_mutate_patterns``): their wording is not backward
+logic, and whether they are reached is decided by the ``if`` above them, which is.
 
 What runs against each mutant: the engine tests only (never the book builds),
 with hypothesis capped to a few derandomized examples
@@ -52,6 +53,18 @@ SEP = "ǁ"  # mutmut's separator in mangled method names: xǁClassǁmethod
 # A survivor not listed here fails the run: kill it with a test in
 # tests/test_mutation_killers.py, or list it here with the reason it is equivalent.
 EQUIVALENT = {
+    ("minigrad.tensor.x_unbroadcast", "if extra > 0:", "if extra >= 0:"): (
+        "with extra == 0 the sum runs over no axes (axis=()), which returns the gradient unchanged"
+    ),
+    (
+        "minigrad.tensor.xǁTensorǁbackward",
+        "if parent_grad is None or not parent.requires_grad:",
+        "if parent_grad is None and not parent.requires_grad:",
+    ): (
+        "a gradient stored for an input that needs none is never read (such inputs are not in the "
+        "topological order), and no Function returns None for an input that needs a gradient "
+        "(tests/test_mutation_killers.py checks that contract)"
+    ),
 }
 
 
@@ -112,8 +125,9 @@ source_paths = ["minigrad"]
 only_mutate = {toml_list(MUTATED_FILES)}
 pytest_add_cli_args_test_selection = {toml_list(tests)}
 pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-x"]
-# error-message text is not backward logic: lines that are only a string literal
-do_not_mutate_patterns = ['^\\s*(f|rf|r)?"']
+# error-message text is not backward logic: lines that are only a string literal,
+# and raise statements (whether they are reached is still mutated: the if above them)
+do_not_mutate_patterns = ['^\\s*(f|rf|r)?"', '^\\s*raise ']
 # torch in the test process is not fork-safe; fork each mutant from a clean server
 process_isolation = "forkserver"
 use_git_change_detection = false
@@ -137,9 +151,8 @@ def mutant_diff(workdir, mutant):
         source = path.read_text()
         cache[path] = (ast.parse(source), source)
     tree, source = cache[path]
-    short = name.split(SEP)[-1]
-    base = short.rsplit("__mutmut_", 1)[0]
-    mutated = function_source(tree, source, short)
+    base = name.rsplit("__mutmut_", 1)[0]
+    mutated = function_source(tree, source, name)
     original = function_source(tree, source, base + "__mutmut_orig")
     if mutated is None or original is None:
         return ("?", "?")
@@ -150,6 +163,11 @@ def mutant_diff(workdir, mutant):
         elif line.startswith("+ "):
             after.append(line[2:].strip())
     return (" / ".join(before), " / ".join(after))
+
+
+def pretty(mangled):
+    """xǁTensorǁbackward -> Tensor.backward, x_unbroadcast -> unbroadcast."""
+    return mangled[2:].replace(SEP, ".") if mangled.startswith(("x_", "x" + SEP)) else mangled
 
 
 def report(workdir, targets):
@@ -186,7 +204,7 @@ def report(workdir, targets):
         print(f"{path:58s}" + f"{sum(counts.values()):12d}" + "".join(f"{counts[s]:12d}" for s in statuses))
         for function, fcounts in sorted(rows.items()):
             if "minigrad/" + function.split(".")[1] + ".py" == path:
-                label = "  " + function.split(".", 2)[2].replace(f"x{SEP}", "").replace(SEP, ".").replace("x_", "")
+                label = "  " + pretty(function.split(".", 2)[2])
                 print(f"{label:58s}" + f"{sum(fcounts.values()):12d}" + "".join(f"{fcounts[s]:12d}" for s in statuses))
     total = Counter()
     for counts in by_file.values():

@@ -23,7 +23,7 @@ import torch
 
 import minigrad.functional as F
 from minigrad.scalar import Value
-from minigrad.tensor import Tensor, unbroadcast
+from minigrad.tensor import Function, Tensor, unbroadcast
 
 RTOL, ATOL = 1e-9, 1e-12
 rng = np.random.default_rng(20260)
@@ -488,3 +488,59 @@ def test_cross_entropy():
         [randn(4, 3)],
         torch_fn=lambda a: torch.nn.functional.cross_entropy(a, torch.tensor(targets)),
     )
+
+
+# --------------------------------------------------------------------------
+# The Function.backward contract, checked directly
+# --------------------------------------------------------------------------
+
+
+class Spy(Function):
+    """The identity, recording the dtype of the gradient that reaches it."""
+
+    name = "spy"
+    seen = []
+
+    @staticmethod
+    def forward(ctx, a):
+        return a
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        Spy.seen.append(grad_out.dtype)
+        return (grad_out,)
+
+
+def test_gradients_keep_the_dtype_of_a_float32_graph():
+    """The seed, an explicit grad and GetItem's scatter are all float32 for float32 tensors."""
+    x = Tensor(np.array([1.0, 2.0, 3.0], dtype=np.float32), requires_grad=True)
+    Spy.seen.clear()
+    Spy.apply(x).sum().backward()  # seeded with ones
+    Spy.apply(x).backward(np.array([1.0, 2.0, 3.0]))  # an explicit float64 grad
+    Spy.apply(x)[np.array([0, 2, 2])].sum().backward()  # through GetItem's scatter
+    assert Spy.seen == [np.float32, np.float32, np.float32]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda a, b: a * b,
+        lambda a, b: a / b,
+        lambda a, b: a**b,
+        lambda a, b: a @ b,
+        lambda a, b: F.linear(a, b),
+    ],
+    ids=["mul", "div", "pow", "matmul", "linear"],
+)
+def test_backward_returns_none_for_an_input_that_needs_no_gradient(make):
+    """Function.backward's contract: None (no work) for inputs with requires_grad=False."""
+    for requires in ((True, False), (False, True)):
+        a = Tensor(positive(3, 3), requires_grad=requires[0])
+        b = Tensor(positive(3, 3), requires_grad=requires[1])
+        out = make(a, b)
+        grads = out._backward(out._ctx, np.ones(out.shape))
+        for grad, needed in zip(grads, requires):
+            if needed:
+                assert isinstance(grad, np.ndarray)
+            else:
+                assert grad is None
