@@ -16,6 +16,7 @@ import shutil
 import struct
 import tempfile
 import urllib.request
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -70,7 +71,7 @@ def read_idx(path):
     if raw[:2] == b"\x1f\x8b":  # the gzip signature
         try:
             raw = gzip.decompress(raw)
-        except (OSError, EOFError) as error:
+        except (OSError, EOFError, zlib.error) as error:
             raise IDXError(f"{path}: corrupt gzip data ({error})") from None
     return parse_idx(raw, name=str(path))
 
