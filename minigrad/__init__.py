@@ -7,3 +7,7 @@
 from .scalar import Value
 
 __version__ = "0.1.0"
+
+# The tensor engine and the layers built on it (engine -> functional -> nn -> optim).
+from .tensor import Tensor, no_grad  # noqa: E402
+from . import functional, nn, optim  # noqa: E402
