@@ -713,8 +713,9 @@ class Tensor:
             elif node not in visited:
                 visited.add(node)
                 stack.append((node, True))
-                stack.extend((parent, False) for parent in node._prev
-                             if parent.requires_grad and parent not in visited)
+                for parent in node._prev:
+                    if parent.requires_grad and parent not in visited:
+                        stack.append((parent, False))
         return order
 
     # ---- arithmetic -------------------------------------------------------
