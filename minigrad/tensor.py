@@ -144,7 +144,10 @@ class Function:
     """Base class of every operation. Subclasses define ``forward`` and ``backward``.
 
     ``forward`` and ``backward`` work on plain numpy arrays; ``apply`` does the
-    bookkeeping that turns them into a node of the graph.
+    bookkeeping that turns them into a node of the graph. Call it as
+    ``MyOp.apply(tensor_a, tensor_b, setting=value)``: positional arguments are
+    the Tensor inputs (one gradient each), keyword arguments are passed to
+    ``forward`` as plain settings (an axis, a shape, an index).
     """
 
     name = ""  # short name shown when the graph is drawn, e.g. "mul"
@@ -172,7 +175,7 @@ class Function:
             out._ctx = ctx
             out._backward = cls.backward
             out._prev = inputs
-            out._op = cls.name
+            out._op = cls.name or cls.__name__.lower()
         return out
 
 
