@@ -207,5 +207,8 @@ if __name__ == "__main__":
     import sys
 
     directory = sys.argv[1] if len(sys.argv) > 1 else None
-    x_train, y_train, x_test, y_test = load_mnist(directory)
+    try:
+        x_train, y_train, x_test, y_test = load_mnist(directory)
+    except OSError as error:
+        sys.exit(f"MNIST download failed: {error}")
     print(f"MNIST in {directory or default_cache_dir()}: train {x_train.shape}, test {x_test.shape}")
