@@ -160,7 +160,7 @@ def fetch(filename, md5, cache_dir=None, mirrors=MNIST_MIRRORS):
         finally:
             if os.path.exists(temporary):
                 os.remove(temporary)
-    message = f"could not get {filename} with the right checksum:\n  " + "\n  ".join(problems)
+    message = f"could not download a verified copy of {filename}:\n  " + "\n  ".join(problems)
     if any("checksum" in p for p in problems):
         raise ChecksumError(message)
     raise OSError(message)
