@@ -466,7 +466,7 @@ class Mean(Function):
     def forward(ctx, a, axis=None, keepdims=False):
         ctx.shape, ctx.axis, ctx.keepdims = a.shape, axis, keepdims
         out = np.mean(a, axis=axis, keepdims=keepdims)
-        ctx.count = a.size // max(out.size, 1) if a.size else 0
+        ctx.count = a.size // max(out.size, 1)  # how many entries each output averages
         return out
 
     @staticmethod
