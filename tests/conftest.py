@@ -36,10 +36,14 @@ def built_site(tmp_path_factory):
 # Tests pin max_examples in their own @settings, which beats a loaded profile,
 # so the cap is applied to each collected test's settings as well.
 
+from hypothesis import Phase as _Phase  # noqa: E402
 from hypothesis import settings as _hypothesis_settings  # noqa: E402
 
+# No shrinking: under a mutant the first failing example is all we need, and
+# shrinking it can take longer than the rest of the suite.
+_NO_SHRINK = (_Phase.explicit, _Phase.reuse, _Phase.generate)
 _hypothesis_settings.register_profile(
-    "mutation", max_examples=8, derandomize=True, database=None, deadline=None, print_blob=False
+    "mutation", max_examples=8, derandomize=True, database=None, deadline=None, print_blob=False, phases=_NO_SHRINK
 )
 _PROFILE = os.environ.get("MINIGRAD_HYPOTHESIS_PROFILE")
 if _PROFILE:
@@ -60,4 +64,5 @@ def pytest_collection_modifyitems(items):
                 derandomize=True,
                 database=None,
                 deadline=None,
+                phases=profile.phases,
             )
