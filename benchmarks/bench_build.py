@@ -43,6 +43,14 @@ def toc_chapters():
     return list(dict.fromkeys(f.split("/", 2)[2] for f in files if f.startswith("book/en/")))
 
 
+def execution_seconds(root):
+    """{chapter file: seconds its kernel ran}, from the jupyter-cache records."""
+    from jupyter_cache import get_cache
+
+    (cache,) = (root / "_build" / ".jupyter_cache").glob("minigrad-*")
+    return {Path(r.uri).name: r.data.get("execution_seconds", 0.0) for r in get_cache(cache).list_cache_records()}
+
+
 def cache_records(root):
     """Executed notebooks stored in the (current) execution cache."""
     from jupyter_cache import get_cache
@@ -96,6 +104,10 @@ def main():
         executed == len(with_code) and records == len(with_code),
     )
     report("   ... their twins served from the cache", f"{cached}", f"== {len(with_code)}", cached == len(with_code))
+    seconds_by_chapter = execution_seconds(root)
+    print("     kernel time per chapter: " + ", ".join(
+        f"{name[:2]} {t:.1f} s" for name, t in sorted(seconds_by_chapter.items())
+    ) + f" (total {sum(seconds_by_chapter.values()):.0f} s)")
 
     seconds, executed, cached, _ = timed_build(root, "rebuild", *extra)
     report("2. rebuild, nothing changed", f"{seconds:.1f} s", "<= 15 s", seconds <= 15)
@@ -109,7 +121,14 @@ def main():
     cut = text.rindex("\n\n", 0, first_code)
     page.write_text(text[:cut] + "\n\nA sentence added by the build benchmark." + text[cut:])
     seconds, executed, cached, _ = timed_build(root, "prose edit", *extra)
+    html = (root / "_build" / "html" / "book" / "en" / f"{stem}.html").read_text()
     report(f"4. prose edit in {stem} (en): executed", f"{executed} ({seconds:.1f} s)", "== 0", executed == 0)
+    report(
+        "   ... the page was re-read (cache hits), new text out",
+        f"{cached}, {'yes' if 'added by the build benchmark' in html else 'no'}",
+        "== 1, yes",
+        cached == 1 and "added by the build benchmark" in html,
+    )
 
     # 5. Engine change: a comment in the copy's minigrad.
     with open(root / "minigrad" / "scalar.py", "a") as f:
