@@ -60,7 +60,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from bookutils import build, copy_book  # noqa: E402
 
 CELL_FAILED = "An error occurred while executing the following cell"
-ENGINE_TESTS = ["test_scalar.py", "test_tensor*.py", "test_functional*.py", "test_gradcheck*.py", "test_mutation_killers.py"]
+ENGINE_TESTS = ["test_scalar.py", "test_tensor*.py", "test_functional*.py", "test_gradcheck*.py", "test_nn*.py", "test_mutation_killers.py"]
 BINARY_SCALAR = {"_add_backward", "_mul_backward", "_pow_backward"}
 BROADCASTING = {"Add", "Sub", "Mul", "Div", "Pow", "MatMul"}
 FAST = [
