@@ -27,20 +27,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from bookutils import build, code_cells, copy_book  # noqa: E402
+from bookutils import build, code_cells, copy_book, toc_chapters  # noqa: E402
 
 EXECUTING = re.compile(r"Executing notebook using")
 CACHED = re.compile(r"Using cached notebook")
-
-
-def toc_chapters():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part["chapters"]]
-    return list(dict.fromkeys(f.split("/", 2)[2] for f in files if f.startswith("book/en/")))
 
 
 def execution_seconds(root):

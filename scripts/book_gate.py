@@ -53,11 +53,10 @@ import textwrap
 import time
 from pathlib import Path
 
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from bookutils import build, copy_book  # noqa: E402
+from bookutils import build, copy_book, toc_chapters  # noqa: E402
 
 CELL_FAILED = "An error occurred while executing the following cell"
 ENGINE_TESTS = ["test_scalar.py", "test_tensor*.py", "test_functional*.py", "test_gradcheck*.py", "test_nn*.py", "test_mutation_killers.py"]
@@ -74,13 +73,6 @@ FAST = [
 # --------------------------------------------------------------------------
 # Which chapters, which rules
 # --------------------------------------------------------------------------
-
-
-def toc_chapters():
-    """Chapter stems listed in _toc.yml (English side; the twins come along)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part["chapters"]]
-    return list(dict.fromkeys(f.split("/", 2)[2] for f in files if f.startswith("book/en/")))
 
 
 def scalar_rules():

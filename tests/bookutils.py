@@ -7,12 +7,32 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
 LANGUAGES = ("en", "es")
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
 
 CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```[ \t]*$", re.S | re.M)
+
+
+def toc_files(toc_path=ROOT / "_toc.yml"):
+    """Every file listed in a table of contents, root first, in order."""
+    toc = yaml.safe_load(Path(toc_path).read_text())
+    return [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part["chapters"]]
+
+
+def toc_chapters():
+    """Chapter stems listed in _toc.yml (English side; the twins come along)."""
+    return list(dict.fromkeys(f.split("/", 2)[2] for f in toc_files() if f.startswith("book/en/")))
+
+
+def built_page(site, language, stem):
+    """A page of the built site, parsed: built_page(site, "es", "03-worked-backprop")."""
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup((Path(site) / "book" / language / f"{stem}.html").read_text(), "html.parser")
 
 
 def chapter_names(language):

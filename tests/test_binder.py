@@ -5,9 +5,8 @@ import re
 
 import pytest
 import yaml
-from bs4 import BeautifulSoup
 
-from bookutils import BOOK, ROOT, code_cells
+from bookutils import BOOK, ROOT, built_page, code_cells, toc_files
 
 BINDER = ROOT / "binder"
 REPOSITORY = "minigrad-course/backprop-from-scratch"
@@ -74,7 +73,7 @@ def test_config_has_binder_launch_buttons_for_this_repository():
 
 
 def binder_link(site, language, stem):
-    soup = BeautifulSoup((site / "book" / language / f"{stem}.html").read_text(), "html.parser")
+    soup = built_page(site, language, stem)
     links = [a["href"] for a in soup.find_all("a", href=True) if a["href"].startswith("https://mybinder.org/")]
     assert len(links) == 1, f"{language}/{stem}: expected one Binder link, found {links}"
     return links[0]
@@ -87,8 +86,7 @@ def expected_binder_url(language, stem):
 @pytest.mark.book
 @pytest.mark.xdist_group("site")
 def test_every_chapter_launches_itself_on_binder(built_site):
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    listed = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    listed = toc_files()
     # every English notebook chapter in the table of contents (pages without code have no button)
     chapters = [f.split("/")[-1] for f in listed
                 if f.startswith("book/en/") and code_cells(ROOT / f"{f}.md")]

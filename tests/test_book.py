@@ -4,9 +4,18 @@ import re
 
 import pytest
 import yaml
-from bs4 import BeautifulSoup
-
-from bookutils import BOOK, LANGUAGES, ROOT, break_rule, build, chapter_names, code_cells, copy_book
+from bookutils import (
+    BOOK,
+    LANGUAGES,
+    ROOT,
+    break_rule,
+    build,
+    built_page,
+    chapter_names,
+    code_cells,
+    copy_book,
+    toc_files,
+)
 
 BROKEN_MUL = ("        b.grad += a.data * out.grad\n", "        b.grad += 0.0 * out.grad  # BROKEN\n")
 
@@ -40,8 +49,7 @@ def test_chapters_with_code_are_executable_myst_notebooks(path):
 
 
 def test_table_of_contents_lists_both_languages_alike():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    files = toc_files()
     by_language = {lang: sorted(f.split("/", 2)[2] for f in files if f.startswith(f"book/{lang}/")) for lang in LANGUAGES}
     assert by_language["en"] == by_language["es"]
     assert by_language["en"] == sorted(n[:-3] for n in chapter_names("en"))
@@ -58,17 +66,13 @@ def test_build_is_configured_to_fail_on_errors():
 # --- the real build ------------------------------------------------------------
 
 
-def page(site, language, name):
-    return BeautifulSoup((site / "book" / language / f"{name}.html").read_text(), "html.parser")
-
-
 @pytest.mark.book
 @pytest.mark.xdist_group("site")
 def test_book_builds_both_languages_with_twin_links(built_site):
     for name in chapter_names("en"):
         stem = name[:-3]
         for language, other in (("en", "es"), ("es", "en")):
-            soup = page(built_site, language, stem)
+            soup = built_page(built_site, language, stem)
             assert soup.html["lang"] == language
             switcher = soup.select_one("nav.lang-switcher")
             assert switcher is not None, f"{language}/{stem} has no language switcher"
@@ -81,7 +85,7 @@ def test_book_builds_both_languages_with_twin_links(built_site):
 @pytest.mark.xdist_group("site")
 def test_book_pages_hold_executed_outputs(built_site):
     for language in LANGUAGES:
-        soup = page(built_site, language, "03-worked-backprop")
+        soup = built_page(built_site, language, "03-worked-backprop")
         outputs = soup.select("div.cell_output")
         assert len(outputs) >= 8
         text = soup.get_text()
