@@ -66,10 +66,11 @@ def test_every_chapter_ends_in_a_lab_of_exercise_solution_check_triples(language
         assert defined_names(solution) >= names, f"{path.name}: the solution must rebind {names}"
         assert check.startswith("check.") and any(re.search(rf"\b{n}\b", check) for n in names)
     # difficulty and minutes are on every exercise's title
-    titles = re.findall(r"^:::\{exercise-start\} (.*)$", text, re.M)
-    assert len(titles) == len(found)
-    for title in titles:
-        assert re.search(r"\((core|stretch|núcleo|ampliación) · \w+ · \d+ min\)$", title), title
+    badges = re.findall(r"^:::\{exercise-start\} .*\n:label: .*\n:::\n\n(.*)$", text, re.M)
+    assert len(badges) == len(found)
+    levels = {"en": "(easy|medium|hard)", "es": "(fácil|media|difícil)"}[language]
+    for badge in badges:
+        assert re.fullmatch(rf"\*\*(core|stretch|núcleo|ampliación)\*\* · {levels} · \d+ min", badge), badge
 
 
 def test_exercise_tags_are_where_the_hook_greps_them():
