@@ -57,7 +57,12 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0, allow_float32=
     ``fn(*inputs)`` must return a Tensor of any shape. To compare one number
     per input entry we reduce the output to the scalar ``sum(fn(*inputs) * v)``
     with a fixed random ``v`` (PyTorch's gradcheck builds the full Jacobian
-    instead; a random ``v`` catches the same bugs with one backward pass).
+    instead). One backward pass then checks ``v @ J``, one weighted sum per
+    Jacobian column: a wrong entry is caught with high probability, not
+    always. An error on an output whose weight ``v[k]`` happens to be near
+    zero, or errors on two outputs that cancel in the sum, can stay under the
+    tolerance; the full Jacobian would catch them, and another ``seed`` makes
+    a miss less likely.
     For a one-element output, ``v = 1`` and this is exactly the gradient.
 
     Every input with ``requires_grad=True`` is checked, entry by entry:
