@@ -206,7 +206,8 @@ def _input_gradients(node, grad_out):
     checked = []
     for i, (parent, grad) in enumerate(zip(inputs, grads)):
         if grad is not None:
-            grad = np.asarray(grad)
+            if not isinstance(grad, np.ndarray):
+                grad = np.asarray(grad)  # e.g. a numpy scalar from np.sum
             shape = parent.data.shape
             if grad.shape != shape and not _sums_down_to(grad.shape, shape):
                 raise ValueError(
