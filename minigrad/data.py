@@ -11,6 +11,8 @@ Run ``python -m minigrad.data`` to download MNIST into the cache.
 
 import gzip
 import hashlib
+import http.client
+import math
 import os
 import shutil
 import struct
@@ -90,7 +92,7 @@ def parse_idx(raw, name="<bytes>"):
         raise IDXError(f"{name}: header says {ndim} dimensions but the file ends after {len(raw)} bytes")
     shape = struct.unpack(f">{ndim}I", raw[4:header_size])
     dtype = np.dtype(IDX_DTYPES[type_code])
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    expected = math.prod(shape) * dtype.itemsize  # Python ints: no overflow for huge headers
     actual = len(raw) - header_size
     if actual != expected:
         raise IDXError(f"{name}: shape {shape} of {dtype} needs {expected} data bytes, file has {actual}")
@@ -155,8 +157,10 @@ def fetch(filename, md5, cache_dir=None, mirrors=MNIST_MIRRORS):
                 continue
             os.replace(temporary, target)
             return target
-        except OSError as error:  # URLError, timeouts and HTTP errors are OSErrors
-            problems.append(f"{url}: {error}")
+        except (OSError, ValueError, http.client.HTTPException) as error:
+            # URLError, timeouts and HTTP errors are OSErrors; a malformed mirror URL is a
+            # ValueError or an InvalidURL. Either way: note it and try the next mirror.
+            problems.append(f"{url}: {type(error).__name__}: {error}")
         finally:
             if os.path.exists(temporary):
                 os.remove(temporary)
