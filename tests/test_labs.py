@@ -171,3 +171,20 @@ def test_student_notebook_fails_exactly_at_its_checks(student_dir, number, tmp_p
         for _, error in errors:
             assert error.ename == "NotImplementedYet" and message in error.evalue, error.evalue
             assert len(error.traceback) == 1, "a stub gives one line, not a traceback"
+
+
+# --- the learning path on the landing page ---------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_landing_page_learning_path_matches_the_labs(language):
+    """Each chapter's row: its track and lab minutes are those of its exercises."""
+    index = (BOOK / language / "index.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| \[(\d\d) · [^\]]+\]\(\1-[\w-]+\.md\) \| .+ \| (\S+) \| \d+ min \| (\d+) min \|$",
+                      index, re.M)
+    assert [number for number, _, _ in rows] == LAB_CHAPTERS
+    for number, track, minutes in rows:
+        text = chapter(language, number).read_text(encoding="utf-8")
+        badges = re.findall(r"^\*\*(\S+)\*\* · \S+ · (\d+) min$", text, re.M)
+        assert sum(int(m) for _, m in badges) == int(minutes), f"{language}/{number}"
+        assert {t for t, _ in badges} == {track}, f"{language}/{number}: {track} vs {badges}"
