@@ -13,7 +13,7 @@ half; chapters 05-08 (tensors, modules, training: the stretch) in the second.
 import functools
 import math
 
-from labs.feedback import close, fail, fmt, learner_code, passed, say, wrong_gradient
+from labs.feedback import CheckFailed, cause, close, fail, fmt, learner_code, passed, say, wrong_gradient
 from labs.scalar_oracle import diamond, leaf_values, oracle_grads, random_expression, torch_grads
 
 MISTAKES = ("overwrite", "forward_order", "no_seed")
@@ -423,7 +423,8 @@ def _compare_array(what_en, what_es, got, expected, why_candidates=None, tol=1e-
                 why = key
                 break
         where = f"[{', '.join(map(str, i))}]" if got.ndim else ""
-        wrong_gradient(f"{what_en}{where}", f"{what_es}{where}", expected[i], got[i], why)
+        wrong_gradient(f"{what_en}{', entry ' + where if where else ''}",
+                       f"{what_es}{', entrada ' + where if where else ''}", expected[i], got[i], why)
 
 
 def unbroadcast(unbroadcast):
@@ -895,3 +896,34 @@ def digits_from_scratch(TinyMLP, MySGD, epochs=20, target=0.93):
     passed(f"your own MLP and optimizer: gradients as central differences, test accuracy {acc:.1%} after {epochs} epochs",
            f"tu propio MLP y tu optimizador: gradientes como diferencias centrales, exactitud {acc:.1%} tras {epochs} épocas")
     return acc
+
+
+def matmul(MatMul):
+    """A learner's ``MatMul(Function)`` for 2-D ``a @ b``: gradients grad @ b.T and a.T @ grad.
+
+    For a chapter on vectorized backward: the check names the input whose gradient is
+    wrong, and recognises the usual mistakes (a missing transpose, the factors swapped).
+    """
+    import torch
+    from minigrad.tensor import Tensor
+
+    np = _np()
+    rng = np.random.default_rng(9)
+    for a_shape, b_shape in (((3, 4), (4, 2)), ((1, 5), (5, 5)), ((6, 2), (2, 1))):
+        a_data, b_data = rng.standard_normal(a_shape), rng.standard_normal(b_shape)
+        upstream = rng.standard_normal((a_shape[0], b_shape[1]))
+        (a, ta), (b, tb) = _leaf(a_data), _leaf(b_data)
+        try:
+            with learner_code("MatMul"):
+                out = MatMul.apply(a, b)
+                (out * Tensor(upstream)).sum().backward()
+        except CheckFailed as error:
+            raise CheckFailed(f"{error}\n" + say("Likely cause: ", "Causa probable: ") + cause("transpose")) from None
+        ((ta @ tb) * torch.from_numpy(upstream)).sum().backward()
+        _compare_array(f"output of MatMul {a_shape} @ {b_shape}", f"salida de MatMul {a_shape} @ {b_shape}",
+                       out.data, (ta @ tb).detach().numpy())
+        for name, ours, theirs, shape in (("a", a, ta, a_shape), ("b", b, tb, b_shape)):
+            _compare_array(f"of {name} (shape {shape}) in a @ b", f"de {name} (forma {shape}) en a @ b",
+                           ours.grad, theirs.grad.numpy(), {"shape": "transpose", "sign": -theirs.grad.numpy()})
+    passed("MatMul: output and both gradients as PyTorch on 3 pairs of shapes",
+           "MatMul: salida y los dos gradientes como PyTorch en 3 pares de formas")
