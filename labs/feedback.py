@@ -100,10 +100,6 @@ CAUSES = {
         "recursion: Python stops near 1,000 nested calls. Keep your own stack in a list.",
         "recursión: Python se detiene hacia las 1.000 llamadas anidadas. Lleva tu propia pila en una lista.",
     ),
-    "transpose": (
-        "a transpose in the wrong place: for out = a @ b, dL/da = grad @ b.T and dL/db = a.T @ grad (each has its input's shape).",
-        "una traspuesta en el sitio equivocado: para out = a @ b, dL/da = grad @ b.T y dL/db = a.T @ grad (cada uno con la forma de su entrada).",
-    ),
     "no_zero_grad": (
         "gradients were not reset: `zero_grad()` before each backward pass, or the new gradients add to the old ones.",
         "no se pusieron a cero los gradientes: `zero_grad()` antes de cada pasada hacia atrás, o los nuevos se suman a los viejos.",
