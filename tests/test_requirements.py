@@ -6,8 +6,10 @@
 - binder/requirements.txt: what a learner's notebook imports (tests/test_binder.py).
 """
 
+import os
 import re
 from importlib import metadata
+from pathlib import Path
 
 import pytest
 from packaging.markers import default_environment
@@ -19,6 +21,16 @@ BOOK = ROOT / "requirements.txt"
 DEV = ROOT / "requirements-dev.txt"
 BINDER = ROOT / "binder" / "requirements.txt"
 REQUIREMENT_FILES = (BOOK, DEV, BINDER)
+
+
+def all_requirement_files():
+    """Every requirements*.txt of the repository (benchmarks/ has one too)."""
+    found = []
+    for folder, subfolders, files in os.walk(ROOT):
+        subfolders[:] = [d for d in subfolders if not d.startswith((".", "_")) and d != "node_modules"]
+        found += [Path(folder) / f for f in files if re.fullmatch(r"requirements.*\.txt", f)]
+    assert set(REQUIREMENT_FILES) <= set(found)
+    return sorted(found)
 TOOLS = ("pytest", "pytest-xdist", "hypothesis", "mutmut", "playwright", "libcst", "textual", "coverage")
 # Packages of PyTorch's CUDA build: PyPI's Linux torch wheel requires them.
 CUDA = re.compile(r"^(nvidia-.*|triton|cuda-.*|pytorch-triton.*)$")
@@ -50,7 +62,7 @@ def pins(path):
 
 
 def test_every_requirement_is_pinned_exactly():
-    for path in REQUIREMENT_FILES:
+    for path in all_requirement_files():
         assert pins(path), path
 
 
@@ -77,7 +89,7 @@ def test_test_command_installs_the_dev_requirements():
 
 
 def test_no_file_names_a_cuda_package():
-    for path in REQUIREMENT_FILES:
+    for path in all_requirement_files():
         named = [name for name in pins(path) if CUDA.match(name)]
         assert not named, f"{path.name} names CUDA packages: {named}"
 
