@@ -126,7 +126,16 @@ def test_permissions_are_least_privilege():
     assert workflow["permissions"] == {"contents": "read"}
     assert "permissions" not in workflow["jobs"]["test"]
     pages = workflow["jobs"]["pages"]["permissions"]
-    assert pages["pages"] == "write" and pages["id-token"] == "write"
+    assert pages == {"contents": "write", "pages": "write", "id-token": "write"}  # contents: the notebooks branch
+
+
+def test_pages_job_publishes_the_student_notebooks_branch_after_deploying():
+    workflow = load()
+    pages_steps = steps(workflow, "pages")
+    publish = [i for i, s in enumerate(pages_steps) if "scripts/publish-notebooks.sh" in s.get("run", "")]
+    deploy = [i for i, s in enumerate(pages_steps) if uses(s, "actions/deploy-pages")]
+    assert len(publish) == 1 and publish[0] > deploy[0]
+    assert pages_steps[publish[0]]["run"].strip() == "bash scripts/publish-notebooks.sh origin notebooks"
 
 
 def test_cache_key_covers_book_config_engine_and_requirements():
