@@ -132,7 +132,8 @@ def test_every_chapter_opens_its_student_notebook(built_site):
             page = page_file(built_site, language, stem)
             assert links(page, "https://mybinder.org/") == [expected_binder_url(language, stem)]
             assert links(page, "https://colab.research.google.com/") == [expected_colab_url(language, stem)]
-            downloads = [href for href in links(page, "") if href.endswith(f"notebooks/{language}/{stem}.ipynb")]
+            downloads = [href for href in links(page, "")
+                         if not urlparse(href).scheme and href.endswith(f"notebooks/{language}/{stem}.ipynb")]
             assert len(downloads) == 1, f"{language}/{stem}: no download link of its student notebook"
             notebook = (page.parent / downloads[0]).resolve()
             assert notebook.is_file() and Path(built_site).resolve() in notebook.parents
