@@ -25,7 +25,7 @@ def matmul(backward_rule):
 
         @staticmethod
         def backward(ctx, grad_out):
-            a, b = ctx.saved_tensors
+            a, b = ctx.saved_arrays
             return backward_rule(a, b, grad_out)
 
     return MyMatMul
@@ -42,7 +42,7 @@ def cross_entropy(backward_rule):
 
         @staticmethod
         def backward(ctx, grad_out):
-            p, targets = ctx.saved_tensors
+            p, targets = ctx.saved_arrays
             y = np.zeros_like(p)
             y[np.arange(len(targets)), targets] = 1.0
             return (backward_rule(p, y, grad_out),)
@@ -62,7 +62,7 @@ def stub(*args):
 
 @pytest.mark.parametrize("rule, message", [
     (stub, "not implemented yet"),
-    (lambda a, b, g: (g @ b.T, g.T @ a), r"dL/dB .* has shape \(2, 3\), but a gradient has the shape of its input: \(3, 2\)"),
+    (lambda a, b, g: (g @ b.T, g.T @ a), r"MyMatMul\.backward returned a gradient of shape \(2, 3\) for input 1, which has shape \(3, 2\)"),
     (lambda a, b, g: (g @ b.T * 1.001, a.T @ g), r"Wrong gradient dL/dA\[\d, \d\]"),
     (lambda a, b, g: (g @ b.T, np.zeros_like(b)), r"Wrong gradient dL/dB"),
 ])

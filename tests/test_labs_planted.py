@@ -296,10 +296,10 @@ def function_class(backward):
 
 
 def test_a_function_that_forgets_grad_out_is_named():
-    message = failure(check.cube, function_class(lambda ctx, g: (3 * ctx.saved_tensors[0] ** 2,)))
+    message = failure(check.cube, function_class(lambda ctx, g: (3 * ctx.saved_arrays[0] ** 2,)))
     assert "Wrong gradient of a (shape (2, 3)) through Cube" in message
     assert "not multiplied by the gradient that reached the output" in message
-    message = failure(check.cube, function_class(lambda ctx, g: (-g * 3 * ctx.saved_tensors[0] ** 2,)))
+    message = failure(check.cube, function_class(lambda ctx, g: (-g * 3 * ctx.saved_arrays[0] ** 2,)))
     assert "sign flip" in message
 
 
