@@ -24,7 +24,7 @@ MUTMUT=$ROOT/.venv/bin/mutmut
 mapfile -t TARGETS < <(grep -v '^\s*#' scripts/mutation-targets.txt | grep -v '^\s*$')
 
 if [[ "${1:-}" != "--report" ]]; then
-    bash scripts/setup.sh
+    REQUIREMENTS=requirements-dev.txt bash scripts/setup.sh   # mutmut is a tool: requirements-dev.txt
     rm -rf "$WORK" && mkdir -p "$WORK"
     cp -r minigrad tests pyproject.toml "$WORK"/
     find "$WORK" -name __pycache__ -prune -exec rm -rf {} +
