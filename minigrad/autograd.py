@@ -264,7 +264,8 @@ def backward(root, grad):
     # grads[node] is dRoot/dnode, summed over every use of node seen so far.
     # (Nodes define no ==, so as dict keys they compare by identity.)
     grads = {root: grad}
-    for node in reversed(topological_order(root, include=_requires_grad)):
+    # (`include` only saves work: a constant would get no gradient and be skipped anyway)
+    for node in reversed(topological_order(root, include=_requires_grad)):  # pragma: no mutate
         grad = grads.pop(node, None)
         if grad is None:  # every op that used this node returned None for it
             continue

@@ -434,3 +434,21 @@ def test_linear_returns_no_bias_gradient_when_the_bias_needs_none():
         grads = out._ctx.function.backward(out._ctx, np.ones(out.shape))
         assert isinstance(grads[0], np.ndarray) and isinstance(grads[1], np.ndarray)
         assert len(grads) == 2 or grads[2] is None
+
+
+class PythonNumberGradient(Function):
+    """A one-number op whose backward returns a plain Python float."""
+
+    @staticmethod
+    def forward(ctx, a):
+        return 3 * a
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        return float(grad_out) * 3
+
+
+def test_a_gradient_that_is_a_python_number_is_turned_into_an_array():
+    x = Tensor(np.array(2.0), requires_grad=True)
+    PythonNumberGradient.apply(x).backward()
+    assert isinstance(x.grad, np.ndarray) and x.grad.shape == () and x.grad == 3.0
