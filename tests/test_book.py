@@ -1,6 +1,7 @@
 """The book: twin parity, executable chapters, and a build that fails on a broken gradient."""
 
 import re
+import sys
 
 import pytest
 import yaml
@@ -16,6 +17,9 @@ from bookutils import (
     copy_book,
     toc_files,
 )
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from build_book import SPANISH_LABELS, derive_config  # noqa: E402
 
 BROKEN_MUL = ("        b.grad += a.data * out.grad\n", "        b.grad += 0.0 * out.grad  # BROKEN\n")
 
@@ -48,11 +52,41 @@ def test_chapters_with_code_are_executable_myst_notebooks(path):
     assert front_matter["kernelspec"]["name"] == "python3"
 
 
-def test_table_of_contents_lists_both_languages_alike():
+def test_table_of_contents_lists_every_page_of_both_languages():
+    """One _toc.yml for both sites: its pages are exactly the twins' file names."""
     files = toc_files()
-    by_language = {lang: sorted(f.split("/", 2)[2] for f in files if f.startswith(f"book/{lang}/")) for lang in LANGUAGES}
-    assert by_language["en"] == by_language["es"]
-    assert by_language["en"] == sorted(n[:-3] for n in chapter_names("en"))
+    assert len(files) == len(set(files))
+    assert sorted(files) == sorted(n[:-3] for n in chapter_names("en"))
+
+
+def test_the_two_sites_settings_differ_only_where_they_must(tmp_path):
+    """Each site's settings are derived from the one _config.yml at build time."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    english, spanish = (flatten(derive_config(config, lang, ROOT, tmp_path)) for lang in LANGUAGES)
+    differ = {key for key in english.keys() | spanish.keys() if english.get(key) != spanish.get(key)}
+    assert differ == {
+        "title", "sphinx.config.language", "html.baseurl", "sphinx.config.notfound_urls_prefix", "sphinx.config.notfound_context",
+        "repository.path_to_book", *flatten(SPANISH_LABELS, "sphinx.config."),
+    }  # fmt: skip
+    assert spanish["sphinx.config.language"] == "es" and english["sphinx.config.language"] == "en"
+    assert spanish["html.baseurl"] == config["html"]["baseurl"] + "es/"
+    # one execution cache for both sites
+    assert english["execute.cache"] == spanish["execute.cache"] == str(tmp_path.resolve() / "_build" / ".jupyter_cache")
+    # everything else is _config.yml's own setting
+    original = flatten(config)
+    for key in original.keys() - differ - {"execute.cache", "sphinx.local_extensions", "sphinx.config.templates_path",
+                                           "sphinx.config.locale_dirs", "sphinx.config.site_url"}:
+        assert english[key] == original[key], key
+
+
+def flatten(config, prefix=""):
+    flat = {}
+    for key, value in config.items():
+        if isinstance(value, dict) and not (prefix + key).endswith(("local_extensions", "html_context", "notfound_context")):
+            flat.update(flatten(value, f"{prefix}{key}."))
+        else:
+            flat[prefix + key] = value
+    return flat
 
 
 def test_build_is_configured_to_fail_on_errors():
@@ -68,7 +102,7 @@ def test_build_is_configured_to_fail_on_errors():
 
 @pytest.mark.book
 @pytest.mark.xdist_group("site")
-def test_book_builds_both_languages_with_twin_links(built_site):
+def test_book_builds_one_site_per_language_with_twin_links(built_site):
     for name in chapter_names("en"):
         stem = name[:-3]
         for language, other in (("en", "es"), ("es", "en")):
@@ -78,7 +112,7 @@ def test_book_builds_both_languages_with_twin_links(built_site):
             assert switcher is not None, f"{language}/{stem} has no language switcher"
             link = switcher.select_one("a.lang-twin")
             assert link["href"] == f"../{other}/{stem}.html", f"{language}/{stem} links to {link['href']}"
-            assert (built_site / "book" / language / link["href"]).resolve().exists()
+            assert (built_site / language / link["href"]).resolve().exists()
 
 
 @pytest.mark.book

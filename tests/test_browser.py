@@ -69,8 +69,8 @@ def browser():
 class Page:
     """A browser tab that records console errors and uncaught page errors."""
 
-    def __init__(self, browser, site_url):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def __init__(self, browser, site_url, locale="en-US"):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
         self.page = self.context.new_page()
         self.errors = []
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text} ({m.location})"))
@@ -107,27 +107,46 @@ def tab(browser, site_url):
     page.close()
 
 
-def test_landing_page_renders(tab, site_url):
-    tab.goto(f"{site_url}/index.html")  # a redirect to book/en/index.html
-    page = tab.page
-    page.wait_for_url(re.compile(r"/book/en/index\.html$"))
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert page.locator("article h1").first.inner_text().startswith("Backprop from scratch")
-    cards = page.locator("article .sd-card")
-    assert cards.count() >= 2 and cards.first.is_visible()
-    assert page.locator("article a[href='glossary.html']").count() >= 1
-    tab.shot("landing-en")
-    tab.assert_no_errors()
+@pytest.mark.parametrize(
+    "locale, lang, title",
+    [("en-US", "en", "Backprop from scratch"), ("es-ES", "es", "Retropropagación desde cero"), ("fr-FR", "en", "Backprop")],
+)
+def test_root_sends_the_visitor_to_the_browsers_language(browser, site_url, locale, lang, title):
+    tab = Page(browser, site_url, locale=locale)
+    try:
+        tab.goto(f"{site_url}/index.html")
+        page = tab.page
+        page.wait_for_url(re.compile(rf"/{lang}/index\.html$"))
+        page.wait_for_load_state("networkidle")
+        assert page.locator("html").get_attribute("lang") == lang
+        assert page.locator("article h1").first.inner_text().startswith(title)
+        cards = page.locator("article .sd-card")
+        assert cards.count() >= 2 and cards.first.is_visible()
+        assert page.locator("article a[href='glossary.html']").count() >= 1
+        tab.shot(f"landing-{locale}")
+        tab.assert_no_errors()
+    finally:
+        tab.close()
+
+
+def test_root_links_both_sites_without_javascript(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site_url}/index.html")
+    assert page.url.endswith("/index.html") and "/en/" not in page.url
+    links = {a.get_attribute("hreflang"): a.get_attribute("href") for a in page.locator("a").all()}
+    assert links == {"en": "en/index.html", "es": "es/index.html"}
+    context.close()
 
 
 def test_switcher_goes_to_the_spanish_twin_and_back(tab, site_url):
     page = tab.page
-    tab.goto(f"{site_url}/book/en/{CHAPTER}.html")
+    tab.goto(f"{site_url}/en/{CHAPTER}.html")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("article h1").first.inner_text().startswith("03 — Worked backprop")
 
     page.locator("nav.lang-switcher a.lang-twin").click()
-    page.wait_for_url(re.compile(rf"/book/es/{CHAPTER}\.html$"))
+    page.wait_for_url(re.compile(rf"/es/{CHAPTER}\.html(#.*)?$"))
     page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == "es"
     assert page.locator("article h1").first.inner_text().startswith("03 — Retropropagación")
@@ -139,7 +158,7 @@ def test_switcher_goes_to_the_spanish_twin_and_back(tab, site_url):
     tab.shot("chapter03-es")
 
     page.locator("nav.lang-switcher a.lang-twin").click()
-    page.wait_for_url(re.compile(rf"/book/en/{CHAPTER}\.html$"))
+    page.wait_for_url(re.compile(rf"/en/{CHAPTER}\.html(#.*)?$"))
     assert page.locator("html").get_attribute("lang") == "en"
     tab.assert_no_errors()
 
@@ -147,7 +166,7 @@ def test_switcher_goes_to_the_spanish_twin_and_back(tab, site_url):
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_outputs_graphs_and_binder_link_are_visible(tab, site_url, lang):
     page = tab.page
-    tab.goto(f"{site_url}/book/{lang}/{CHAPTER}.html")
+    tab.goto(f"{site_url}/{lang}/{CHAPTER}.html")
 
     outputs = page.locator("article div.cell_output")
     assert outputs.count() >= 8
@@ -188,23 +207,31 @@ def test_outputs_graphs_and_binder_link_are_visible(tab, site_url, lang):
     tab.assert_no_errors()
 
 
-def test_search_for_a_spanish_word_finds_spanish_pages(tab, site_url):
+@pytest.mark.parametrize(
+    "lang, query",
+    [("es", "retropropagación"), ("es", "gradientes"), ("en", "backpropagation"), ("en", "gradients")],
+)
+def test_each_site_searches_its_own_pages(tab, site_url, lang, query):
+    """Each site has its own index, stemmed in its language: results stay in that language."""
     page = tab.page
-    tab.goto(f"{site_url}/search.html?q=gradiente")
+    tab.goto(f"{site_url}/{lang}/search.html?q={query}")
+    # results are listed one by one; the summary line gets its count at the end
+    page.wait_for_function("/\\d/.test(document.querySelector('#search-results .search-summary')?.innerText)")
     results = page.locator("#search-results ul.search li a")
-    results.first.wait_for(timeout=15_000)
-    hrefs = [a.get_attribute("href") for a in results.all()]
-    assert any("book/es/" in href for href in hrefs), hrefs
-    tab.shot("search-gradiente")
+    urls = [a.evaluate("a => a.href") for a in results.all()]
+    assert len(urls) >= 3, urls
+    assert all(f"/{lang}/" in url for url in urls), urls
+    assert any(url.split("?")[0].endswith("/03-worked-backprop.html") for url in urls), urls
+    tab.shot(f"search-{lang}-{query}")
     tab.assert_no_errors()
 
 
 def test_glossary_pages_are_twins(tab, site_url):
     page = tab.page
-    tab.goto(f"{site_url}/book/es/glossary.html")
+    tab.goto(f"{site_url}/es/glossary.html")
     assert page.locator("html").get_attribute("lang") == "es"
     assert "retropropagación" in page.locator("article table").inner_text()
     page.locator("nav.lang-switcher a.lang-twin").click()
-    page.wait_for_url(re.compile(r"/book/en/glossary\.html$"))
+    page.wait_for_url(re.compile(r"/en/glossary\.html(#.*)?$"))
     assert "backpropagation" in page.locator("article table").inner_text()
     tab.assert_no_errors()

@@ -40,7 +40,7 @@ def test_cache_key_covers_book_config_engine_and_requirements():
 
 def test_reports_uploaded_when_the_build_fails():
     uploads = [s for s in steps(load()) if uses(s, "actions/upload-artifact")]
-    assert any(s.get("if") == "failure()" and s["with"]["path"] == "_build/html/reports" for s in uploads)
+    assert any(s.get("if") == "failure()" and s["with"]["path"] == "_build/work/*/_build/html/reports" for s in uploads)
 
 
 def test_deploys_to_pages_from_main():
