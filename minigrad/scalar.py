@@ -17,9 +17,23 @@ Two design choices keep it fast without making it harder to read:
   node makes a reference cycle per node, which only Python's cyclic garbage
   collector can free; here every node is freed as soon as it is unused.
 * ``__slots__`` makes each node a small fixed record instead of a dict.
+* Operations build their output with a float already in hand, so
+  ``Value.__init__`` checks its argument only when it is not a float.
+
+Edge cases.  Arithmetic follows Python floats, not IEEE/PyTorch, where the
+result is not a finite number: division by zero, ``0 ** negative``, ``log``
+of a number <= 0, a negative base with a fractional exponent, and a result
+too large for a float (``exp(1000)``, ``1 / 1e-320``, ``1e200 ** 2``)
+raise a clear error naming the operation, where PyTorch would return inf or
+nan (``+`` and ``*`` overflow to inf, as Python floats do).  NaN and inf
+*inputs* are accepted and flow through as in PyTorch (``Value(nan).relu()``
+is nan).  Derivatives follow PyTorch at the edges: ``d(a**0)/da = 0`` even at
+``a = 0``; ``d(a**k)/da`` at ``a = 0`` with ``k < 1`` is inf; and for
+``a**b`` with a Value exponent, ``b`` gets no gradient where ``a = 0``.
 """
 
 import math
+import sys
 from numbers import Real
 
 __all__ = ["Value"]
@@ -30,20 +44,27 @@ def _as_value(x):
     return x if isinstance(x, Value) else Value(x)
 
 
+def _checked_number(data):
+    """``data`` as a float, or a TypeError saying what was wrong with it."""
+    if isinstance(data, Value):
+        raise TypeError("Value(data) expects a number, got a Value; use the Value itself")
+    if not isinstance(data, Real):  # bool, int, float and numpy scalars are Real
+        raise TypeError(
+            f"Value(data) expects a real number (int or float), "
+            f"got {type(data).__name__}: {data!r}"
+        )
+    return float(data)
+
+
 class Value:
     """One scalar in a computation graph, with the gradient that flows into it."""
 
     __slots__ = ("data", "grad", "_prev", "_op", "_extra")
 
     def __init__(self, data, _children=(), _op="", _extra=None):
-        if isinstance(data, Value):
-            raise TypeError("Value(data) expects a number, got a Value; use the Value itself")
-        if not isinstance(data, Real):  # bool, int, float and numpy scalars are Real
-            raise TypeError(
-                f"Value(data) expects a real number (int or float), "
-                f"got {type(data).__name__}: {data!r}"
-            )
-        self.data = float(data)
+        if type(data) is not float:  # the operations below always pass a float
+            data = _checked_number(data)
+        self.data = data
         self.grad = 0.0  # dL/d(self); filled in by backward()
         self._prev = _children  # the nodes this one was computed from
         self._op = _op  # which operation made it ("" for a leaf)
@@ -60,7 +81,8 @@ class Value:
     # ------------------------------------------------------------------
 
     def __add__(self, other):
-        other = _as_value(other)
+        if not isinstance(other, Value):
+            other = Value(other)
         return Value(self.data + other.data, (self, other), "+")
 
     def _add_backward(out):
@@ -70,7 +92,8 @@ class Value:
         b.grad += out.grad
 
     def __mul__(self, other):
-        other = _as_value(other)
+        if not isinstance(other, Value):
+            other = Value(other)
         return Value(self.data * other.data, (self, other), "*")
 
     def _mul_backward(out):
@@ -89,18 +112,18 @@ class Value:
             return Value(_power(self.data, exponent.data), (self, exponent), "**")
         if not isinstance(exponent, Real):
             raise TypeError(f"exponent must be a number or a Value, got {type(exponent).__name__}")
-        return Value(_power(self.data, exponent), (self,), "**k", _extra=float(exponent))
+        exponent = float(exponent)
+        return Value(_power(self.data, exponent), (self,), "**k", exponent)
 
     def _pow_const_backward(out):
         # d(a**k)/da = k * a**(k-1)   (k is a plain number, it gets no gradient)
         (a,) = out._prev
-        k = out._extra
-        a.grad += k * _power(a.data, k - 1) * out.grad
+        a.grad += _power_derivative(a.data, out._extra) * out.grad
 
     def _pow_backward(out):
         # d(a**b)/da = b * a**(b-1)   and   d(a**b)/db = a**b * ln(a)
         a, b = out._prev
-        a.grad += b.data * _power(a.data, b.data - 1) * out.grad
+        a.grad += _power_derivative(a.data, b.data) * out.grad
         if a.data > 0:  # at a = 0, a**b stays 0 as b moves, so b gets nothing (as in PyTorch)
             b.grad += out.data * math.log(a.data) * out.grad
 
@@ -131,12 +154,15 @@ class Value:
         a.grad += (1.0 - out.data * out.data) * out.grad
 
     def relu(self):
-        return Value(self.data if self.data > 0 else 0.0, (self,), "relu")
+        x = self.data
+        # "x < 0" rather than "x > 0": nan is neither, so relu(nan) stays nan (as in PyTorch).
+        return Value(0.0 if x < 0 else x + 0.0, (self,), "relu")  # + 0.0 turns -0.0 into 0.0
 
     def _relu_backward(out):
         # d(relu a)/da = 1 where a > 0, else 0 (we pick 0 at a = 0, as PyTorch does).
+        # Written "not a <= 0" so that a nan input passes its gradient on, as in PyTorch.
         (a,) = out._prev
-        if a.data > 0:
+        if not a.data <= 0:
             a.grad += out.grad
 
     def sigmoid(self):
@@ -165,6 +191,11 @@ class Value:
         other = _as_value(other)
         if other.data == 0:
             raise ZeroDivisionError(f"division by zero: {self.data!r} / 0")
+        if abs(other.data) < _SMALLEST_INVERTIBLE:
+            raise OverflowError(
+                f"division by {other.data!r}: 1 / {other.data!r} is too large for a float "
+                f"(the largest is about {_LARGEST:.3g})"
+            )
         return self * other**-1
 
     def __radd__(self, other):  # 2 + a
@@ -207,10 +238,16 @@ class Value:
         """
         order = self._topological_order()
         self.grad = 1.0
-        for node in reversed(order):
-            node._backward()
-            if on_step is not None:
+        if on_step is not None:
+            for node in reversed(order):
+                node._backward()
                 on_step(node)
+            return
+        rules = _BACKWARD_RULES  # the same loop, with _backward() written inline (faster)
+        for node in reversed(order):
+            rule = rules.get(node._op)
+            if rule is not None:
+                rule(node)
 
     def _topological_order(self):
         """Nodes reachable from self, each listed after all of its parents.
@@ -237,17 +274,42 @@ class Value:
         return order
 
 
+_LARGEST = sys.float_info.max
+_SMALLEST_INVERTIBLE = 1 / _LARGEST  # 1 / x overflows for any smaller nonzero |x|
+
+
 def _power(base, exponent):
     try:
         result = base**exponent
     except ZeroDivisionError:
         raise ZeroDivisionError(f"0 raised to the negative power {exponent!r}") from None
+    except OverflowError:
+        raise OverflowError(f"{base!r} ** {exponent!r} is too large for a float") from None
     if isinstance(result, complex):
         raise ValueError(
             f"{base!r} ** {exponent!r} is not a real number "
             "(a negative base needs a whole-number exponent)"
         )
     return result
+
+
+def _power_derivative(a, k):
+    """d(a**k)/da = k * a**(k-1), with PyTorch's values at the edges.
+
+    k = 0: the function is the constant 1, so the derivative is 0 everywhere,
+    even at a = 0 (where the formula would need 0**-1).  At a = 0 with k < 1
+    the slope is infinite, and a slope beyond the largest float overflows:
+    both give inf, as in PyTorch, rather than an error.
+    """
+    if k == 0:
+        return 0.0
+    if a == 0 and k < 1:
+        return k * math.inf
+    try:
+        return k * a ** (k - 1)
+    except OverflowError:  # the slope is beyond the largest float: inf, as in PyTorch
+        negative = a < 0 and (k - 1) % 2 == 1
+        return k * (-math.inf if negative else math.inf)
 
 
 def _exp(x):

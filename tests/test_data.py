@@ -189,3 +189,51 @@ def test_load_digits_split_is_fixed_scaled_and_stratified():
     np.testing.assert_array_equal(again[3], y_test)
     other = load_digits(seed=1)
     assert not np.array_equal(other[0], x_train)
+
+
+# ---- hostile input: huge IDX headers, malformed mirror URLs ------------------
+
+REAL_DOWNLOAD = data.download  # captured at import, before the no_network fixture patches it
+
+
+@pytest.mark.parametrize("dims", [(2**32 - 1,) * 3, (2**32 - 1,) * 4, (2**16, 2**16, 2**16, 2**16)])
+def test_idx_header_whose_dimensions_overflow_names_the_file(tmp_path, dims):
+    """The product of the sizes overflows int64; the error must still name the file, not numpy."""
+    path = tmp_path / "huge-idx3-ubyte"
+    path.write_bytes(bytes([0, 0, 0x08, len(dims)]) + struct.pack(f">{len(dims)}I", *dims) + b"\x00" * 16)
+    with pytest.raises(IDXError, match=f"{path.name}.*needs {np.prod(dims, dtype=object) } data bytes, file has 16"):
+        read_idx(path)
+
+
+@pytest.mark.parametrize("bad_mirror", ["not-a-url/", "http://[::1/", "ftp//missing-colon/", ""])
+def test_a_malformed_mirror_url_is_skipped_for_the_next_mirror(tmp_path, monkeypatch, bad_mirror):
+    import io
+    import urllib.request
+
+    raw, log = b"served bytes", []
+
+    def fake_urlopen(url, timeout=60):
+        log.append(url)
+        urllib.request.Request(url)  # the real URL parsing: raises ValueError on a malformed URL
+        return io.BytesIO(raw)
+
+    monkeypatch.setattr(data, "download", REAL_DOWNLOAD)
+    monkeypatch.setattr(data.urllib.request, "urlopen", fake_urlopen)
+    path = fetch("a.gz", md5(raw), cache_dir=tmp_path, mirrors=(bad_mirror, "https://good.example/"))
+    assert path.read_bytes() == raw
+    assert log == [bad_mirror + "a.gz", "https://good.example/a.gz"]
+    assert [p.name for p in tmp_path.iterdir()] == ["a.gz"]  # no partial file left behind
+
+
+def test_only_malformed_mirrors_give_an_error_naming_each(tmp_path, monkeypatch):
+    monkeypatch.setattr(data, "download", REAL_DOWNLOAD)
+    monkeypatch.setattr(data.urllib.request, "urlopen", lambda url, timeout=60: urllib_request(url))
+    with pytest.raises(OSError, match=r"(?s)verified copy of a.gz.*not-a-url/a.gz: ValueError.*bad//a.gz"):
+        fetch("a.gz", md5(b"x"), cache_dir=tmp_path, mirrors=("not-a-url/", "bad//"))
+
+
+def urllib_request(url):
+    import urllib.request
+
+    urllib.request.Request(url)
+    raise AssertionError("unreachable: the URL is malformed")

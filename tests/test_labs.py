@@ -1,0 +1,173 @@
+"""The labs: every chapter ends in exercises whose checks grade the learner's own code.
+
+(a) every chapter 01-08 has >= 2 exercise/solution/check triples in both languages
+    (the book build runs every solution and every check: a failing check fails it);
+(b) every student notebook, executed as is, fails exactly at its checks, each with
+    the "not implemented yet" message, and holds no solution source;
+(c) planted wrong learner code fails the matching check, naming the gradient and
+    the likely cause (tests/test_labs_planted.py).
+"""
+
+import ast
+import re
+import subprocess
+import sys
+
+import nbformat
+import pytest
+import yaml
+from bookutils import BOOK, LANGUAGES, ROOT
+
+CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(?::tags: \[([^\]]*)\]\n)?(.*?)^```[ \t]*$", re.S | re.M)
+LAB_CHAPTERS = ["03", "04"]  # grows to 01-08 as the labs land
+
+
+def chapter(language, number):
+    return next((BOOK / language).glob(f"{number}-*.md"))
+
+
+def tagged_cells(path):
+    """(tags, source) of every code cell of a MyST chapter, in order."""
+    return [({t.strip() for t in tags.split(",") if t.strip()}, source)
+            for tags, source in CELL.findall(path.read_text(encoding="utf-8"))]
+
+
+def defined_names(source):
+    """Top-level function and class names a cell defines."""
+    return {node.name for node in ast.parse(source).body
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+
+
+def triples(path):
+    """The (exercise, solution, check) sources of a chapter, in order."""
+    cells = [(tags, src) for tags, src in tagged_cells(path) if tags & {"exercise", "solution", "check"}]
+    kinds = [next(iter(tags & {"exercise", "solution", "check"})) for tags, _ in cells]
+    assert kinds == ["exercise", "solution", "check"] * (len(kinds) // 3), \
+        f"{path.name}: lab cells must come as exercise, solution, check: {kinds}"
+    return [tuple(src for _, src in cells[i:i + 3]) for i in range(0, len(cells), 3)]
+
+
+# --- (a) the labs in the chapters ------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("number", LAB_CHAPTERS)
+def test_every_chapter_ends_in_a_lab_of_exercise_solution_check_triples(language, number):
+    path = chapter(language, number)
+    text = path.read_text(encoding="utf-8")
+    headings = re.findall(r"^## (.*)$", text, re.M)
+    assert headings[-1] == {"en": "Lab", "es": "Laboratorio"}[language], f"{path.name} ends in {headings[-1]!r}"
+    found = triples(path)
+    assert 2 <= len(found) <= 5, f"{path.name}: {len(found)} exercises"
+    for exercise, solution, check in found:
+        names = defined_names(exercise)
+        assert names, f"{path.name}: an exercise cell must define a function or class:\n{exercise}"
+        assert "raise NotImplementedError" in exercise
+        assert defined_names(solution) >= names, f"{path.name}: the solution must rebind {names}"
+        assert check.startswith("check.") and any(re.search(rf"\b{n}\b", check) for n in names)
+    # difficulty and minutes are on every exercise's title
+    badges = re.findall(r"^:::\{exercise-start\} .*\n:label: .*\n:::\n\n(.*)$", text, re.M)
+    assert len(badges) == len(found)
+    levels = {"en": "(easy|medium|hard)", "es": "(fácil|media|difícil)"}[language]
+    for badge in badges:
+        assert re.fullmatch(rf"\*\*(core|stretch|núcleo|ampliación)\*\* · {levels} · \d+ min", badge), badge
+
+
+def test_exercise_tags_are_where_the_hook_greps_them():
+    for path in sorted(p for p in BOOK.glob("*/0[1-8]-*.md") if p.name[:2] in LAB_CHAPTERS):
+        text = path.read_text(encoding="utf-8")
+        n = len(re.findall(r"^:tags: \[.*\bexercise\b", text, re.M))
+        assert n == len(re.findall(r"^:::\{exercise-start\}", text, re.M)) >= 2, path
+
+
+def test_sphinx_exercise_is_configured_and_pinned():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert "sphinx_exercise" in config["sphinx"]["extra_extensions"]
+    assert re.search(r"^sphinx-exercise==\d", (ROOT / "requirements.txt").read_text(), re.M)
+    assert '"labs"' in (ROOT / "pyproject.toml").read_text()
+
+
+def test_labels_of_exercises_are_unique_and_solutions_point_to_them():
+    seen = set()
+    for path in sorted(p for p in BOOK.glob("*/0[1-8]-*.md") if p.name[:2] in LAB_CHAPTERS):
+        text = path.read_text(encoding="utf-8")
+        labels = re.findall(r"^:::\{exercise-start\}.*\n:label: (\S+)$", text, re.M)
+        assert labels == re.findall(r"^:::\{solution-start\} (\S+)$", text, re.M)
+        assert not seen & set(labels)
+        seen |= set(labels)
+
+
+# --- (b) the student notebooks -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def student_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("labs")
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_labs.py"), str(out)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def student(student_dir, language, number):
+    return nbformat.read(next((student_dir / language).glob(f"{number}-*.ipynb")), as_version=4)
+
+
+def code_sources(notebook):
+    return [c.source for c in notebook.cells if c.cell_type == "code"]
+
+
+@pytest.mark.parametrize("number", LAB_CHAPTERS)
+def test_student_notebooks_hold_no_solution_and_no_myst(student_dir, number):
+    for language in LANGUAGES:
+        notebook = student(student_dir, language, number)
+        solutions = [src for tags, src in tagged_cells(chapter(language, number)) if "solution" in tags]
+        removed = [src for tags, src in tagged_cells(chapter(language, number)) if "remove-cell" in tags]
+        assert solutions
+        text = "\n".join(c.source for c in notebook.cells)
+        for source in solutions + removed:
+            assert source.strip() not in text, f"{language}/{number}: a removed cell leaked:\n{source}"
+        for cell in notebook.cells:
+            assert not {"solution", "remove-cell"} & set(cell.metadata.get("tags", []))
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None
+            else:
+                assert not re.search(r"\{[\w:-]+\}`|^:::|^```\{", cell.source, re.M), cell.source
+        setup = notebook.cells[1]
+        assert f'labs.set_language("{language}")' in setup.source
+        assert "pip install" in setup.source and "git+https://github.com/" in setup.source
+
+
+@pytest.mark.parametrize("number", LAB_CHAPTERS)
+def test_student_notebooks_of_both_languages_run_the_same_code(student_dir, number):
+    english, spanish = (code_sources(student(student_dir, lang, number)) for lang in LANGUAGES)
+    assert english[1:] == spanish[1:]        # all but the setup cell, which sets the language
+
+
+def execute(notebook, tmp_path):
+    from nbclient import NotebookClient
+
+    NotebookClient(notebook, timeout=300, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    return [(set(c.metadata.get("tags", [])), o) for c in notebook.cells if c.cell_type == "code"
+            for o in c.outputs if o.output_type == "error"]
+
+
+@pytest.mark.parametrize("number", LAB_CHAPTERS)
+def test_student_notebook_fails_exactly_at_its_checks(student_dir, number, tmp_path):
+    """Executed as is, cell by cell: every check says "not implemented yet", nothing else fails.
+
+    Both languages run the same code (test above), so English is executed for every
+    chapter and Spanish for the core chapter 04, where the message must be Spanish.
+    """
+    languages = ["en", "es"] if number == "04" else ["en"]
+    for language in languages:
+        notebook = student(student_dir, language, number)
+        n_checks = sum("check" in c.metadata.get("tags", []) for c in notebook.cells)
+        errors = execute(notebook, tmp_path)
+        assert all("check" in tags for tags, _ in errors), [(t, e.ename, e.evalue) for t, e in errors]
+        assert len(errors) == n_checks >= 2
+        message = {"en": "is not implemented yet", "es": "todavía sin implementar"}[language]
+        for _, error in errors:
+            assert error.ename == "NotImplementedYet" and message in error.evalue, error.evalue
+            assert len(error.traceback) == 1, "a stub gives one line, not a traceback"
