@@ -163,6 +163,35 @@ def test_switcher_goes_to_the_spanish_twin_and_back(tab, site_url):
     tab.assert_no_errors()
 
 
+def test_switcher_keeps_the_section_being_read(tab, site_url):
+    """Scrolled to a section, the switcher (it stays in view) opens the twin at the same section."""
+    page = tab.page
+    tab.goto(f"{site_url}/es/{CHAPTER}.html")
+    anchor = page.evaluate(
+        """() => {
+            const anchors = [...document.querySelectorAll("article section > span[id^='sec-']:not([id*='.'])")];
+            const anchor = anchors[3];  // the fourth ## section: Paso 4 / Step 4
+            anchor.parentElement.scrollIntoView();
+            window.scrollBy(0, 50);
+            return anchor.id;
+        }"""
+    )
+    page.wait_for_timeout(300)
+    spanish_heading = page.locator(f"[id='{anchor}'] + h2, [id='{anchor}'] ~ h2").first.inner_text()
+    switcher = page.locator("nav.lang-switcher a.lang-twin")
+    assert switcher.is_visible() and switcher.evaluate("a => a.getBoundingClientRect().top >= 0")
+    switcher.click()
+    page.wait_for_url(re.compile(rf"/en/{CHAPTER}\.html#{re.escape(anchor)}$"))
+    page.wait_for_load_state("networkidle")
+    english = page.locator(f"[id='{anchor}']")
+    english_heading = page.locator(f"[id='{anchor}'] ~ h2").first
+    assert english_heading.is_visible()
+    # the same step of the walk-through, in the other language
+    assert spanish_heading.startswith("Paso 4") and english_heading.inner_text().startswith("Step 4")
+    assert english.count() == 1
+    tab.assert_no_errors()
+
+
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_outputs_graphs_and_binder_link_are_visible(tab, site_url, lang):
     page = tab.page
@@ -221,17 +250,21 @@ def test_each_site_searches_its_own_pages(tab, site_url, lang, query):
     urls = [a.evaluate("a => a.href") for a in results.all()]
     assert len(urls) >= 3, urls
     assert all(f"/{lang}/" in url for url in urls), urls
-    assert any(url.split("?")[0].endswith("/03-worked-backprop.html") for url in urls), urls
     tab.shot(f"search-{lang}-{query}")
     tab.assert_no_errors()
 
 
-def test_glossary_pages_are_twins(tab, site_url):
+def test_glossary_pages_are_twins_and_chapters_link_their_terms(tab, site_url):
     page = tab.page
-    tab.goto(f"{site_url}/es/glossary.html")
+    tab.goto(f"{site_url}/es/{CHAPTER}.html")
+    term = page.locator("article a.reference.internal[href*='glossary.html#term-']").first
+    term.click()
+    page.wait_for_url(re.compile(r"/es/glossary\.html#term-"))
     assert page.locator("html").get_attribute("lang") == "es"
-    assert "retropropagación" in page.locator("article table").inner_text()
+    glossary = page.locator("article dl.glossary")
+    assert "retropropagación" in glossary.inner_text()
+    assert page.locator(f"[id='{page.url.split('#')[1]}']").is_visible()
     page.locator("nav.lang-switcher a.lang-twin").click()
     page.wait_for_url(re.compile(r"/en/glossary\.html(#.*)?$"))
-    assert "backpropagation" in page.locator("article table").inner_text()
+    assert "backpropagation" in page.locator("article dl.glossary").inner_text()
     tab.assert_no_errors()

@@ -5,10 +5,12 @@
 document.addEventListener("click", (event) => {
   const link = event.target.closest("a.lang-twin");
   if (!link) return;
+  // the section being read: the last one whose top has scrolled up to the switcher
+  // (which stays in view, see twin-switcher.css)
+  const line = link.getBoundingClientRect().bottom + 10;
   let current = "";
   for (const anchor of document.querySelectorAll("article section > span[id^='sec-']")) {
-    // the last section whose top has scrolled above the middle of the header area
-    if (anchor.parentElement.getBoundingClientRect().top <= 100) current = anchor.id;
+    if (anchor.parentElement.getBoundingClientRect().top <= line) current = anchor.id;
   }
   link.hash = current;
 });
