@@ -16,7 +16,7 @@ from pathlib import Path
 
 
 def minigrad_source_hash():
-    """A short hash of every file in the minigrad package the kernel will import."""
+    """A short hash of every file in the minigrad package (and the labs' checks) the kernel will import."""
     spec = importlib.util.find_spec("minigrad")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("minigrad is not importable: run `pip install -e .` first")
@@ -24,6 +24,11 @@ def minigrad_source_hash():
     digest = hashlib.sha256()
     for path in sorted(package_dir.rglob("*.py")):
         digest.update(path.relative_to(package_dir).as_posix().encode())
+        digest.update(path.read_bytes())
+    # The labs' checks run in every chapter too: a changed check re-executes them.
+    labs_dir = package_dir.parent / "labs"
+    for path in sorted(labs_dir.rglob("*.py")):
+        digest.update(("labs/" + path.relative_to(labs_dir).as_posix()).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -1,16 +1,25 @@
-"""How much does minigrad's bookkeeping cost? One training step, three ways.
+"""How much does minigrad's bookkeeping cost? One training step, several ways, in one run.
 
-A step = forward pass of a 784-128-10 MLP on a batch of 128, cross-entropy
-loss, backward pass, plain SGD update. All in float32. We time:
+A step = forward pass of a 784-128-10 MLP (ReLU) on a batch, cross-entropy
+loss, backward pass, plain SGD update. All in float32, same weights, same data.
 
-  (a) minigrad,
-  (b) the same step hand-written in numpy (the gradients derived on paper),
-  (c) PyTorch on the CPU with 2 threads.
+  minigrad   this repository
+  numpy      the floor: the fastest numpy step we could write by hand (gradients
+             derived on paper, one softmax, weights stored transposed, the learning
+             rate folded into the output gradient, buffers reused)
+  torch      PyTorch on the CPU
+  mygrad     MyGrad (a numpy autograd with a PyTorch-like API)
+  autograd   HIPS autograd (differentiates numpy code by tracing it)
+  jax        JAX on the CPU, the whole step compiled with jax.jit
 
-(b) is the floor for anything built on numpy: the matrix products dominate,
-and minigrad's graph and Python calls come on top. Run:
+The peers other than numpy and torch are benchmark-only dependencies
+(benchmarks/requirements.txt); a peer that is not installed is skipped with a note.
+Every ratio is time / numpy time, from this one run. Run:
 
-    python benchmarks/bench_mlp_step.py [--repeats 300]
+    python benchmarks/bench_mlp_step.py [--batches 1 32 128] [--repeats 600] [--threads 2]
+
+--threads sets the thread count of every library (numpy's BLAS, torch, jax); on a
+busy shared machine, --threads 1 gives steadier figures.
 """
 
 import argparse
@@ -20,7 +29,14 @@ import statistics
 import sys
 import time
 
-import numpy as np
+THREADS = int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 2
+# Must be set before numpy (and its BLAS) or jax is imported.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", str(THREADS))
+os.environ.setdefault("OMP_NUM_THREADS", str(THREADS))
+os.environ.setdefault("XLA_FLAGS", f"--xla_cpu_multi_thread_eigen={'true' if THREADS > 1 else 'false'} "
+                      f"intra_op_parallelism_threads={THREADS}")
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
@@ -28,21 +44,27 @@ import minigrad.functional as F  # noqa: E402
 from minigrad import nn, optim  # noqa: E402
 from minigrad.tensor import Tensor  # noqa: E402
 
-BATCH, SIZES, LR = 128, (784, 128, 10), 0.01
+SIZES, LR = (784, 128, 10), 0.01
 
 
-def make_data(seed=0):
+def make_data(batch, seed=0):
     rng = np.random.default_rng(seed)
-    x = rng.random((BATCH, SIZES[0]), dtype=np.float32)
-    y = rng.integers(0, SIZES[-1], BATCH)
+    x = rng.random((batch, SIZES[0]), dtype=np.float32)
+    y = rng.integers(0, SIZES[-1], batch)
     return x, y
 
 
-# ---- (a) minigrad -----------------------------------------------------------
+def make_weights(seed=0):
+    """(W1, b1, W2, b2) in PyTorch's layout: W has shape (out, in)."""
+    nn.manual_seed(seed)
+    return [p.data.copy() for p in nn.MLP(SIZES).parameters()]
 
-def minigrad_setup(x, y):
-    nn.manual_seed(0)
+
+# ---- minigrad -------------------------------------------------------------------
+
+def minigrad_setup(x, y, weights):
     model = nn.MLP(SIZES)
+    model.load_state_dict(dict(zip(["0.weight", "0.bias", "2.weight", "2.bias"], weights)))
     optimizer = optim.SGD(model.parameters(), lr=LR)
     x_tensor = Tensor(x)
 
@@ -51,47 +73,54 @@ def minigrad_setup(x, y):
         loss = F.cross_entropy(model(x_tensor), y)
         loss.backward()
         optimizer.step()
-        return loss
+        return loss.item()
 
-    weights = [p.data.copy() for p in model.parameters()]  # (W1, b1, W2, b2)
-    return step, weights
+    return step
 
 
-# ---- (b) hand-written numpy -----------------------------------------------------
+# ---- the numpy floor --------------------------------------------------------------
 
 def numpy_setup(x, y, weights):
-    w1, b1, w2, b2 = (w.copy() for w in weights)
+    w1, b1, w2, b2 = weights
+    w1t, w2t = w1.T.copy(), w2.T.copy()  # stored (in, out): x @ w1t reads memory in order
+    b1, b2 = b1.copy(), b2.copy()
     rows = np.arange(len(y))
+    xt = x.T.copy()  # the input is fixed: transpose it once for d_w1 = x.T @ d_h
+    scale = np.float32(LR / len(y))  # mean over the batch and learning rate in one factor
 
     def step():
+        nonlocal w1t, b1, w2t, b2  # updated in place below
         # forward
-        h_pre = x @ w1.T + b1
-        h = np.maximum(h_pre, 0)
-        logits = h @ w2.T + b2
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        loss = -log_p[rows, y].mean()
-        # backward
-        d_logits = np.exp(log_p)
-        d_logits[rows, y] -= 1
-        d_logits /= len(y)
-        d_w2, d_b2 = d_logits.T @ h, d_logits.sum(axis=0)
-        d_h = (d_logits @ w2) * (h_pre > 0)
-        d_w1, d_b1 = d_h.T @ x, d_h.sum(axis=0)
-        # SGD update
-        for w, d_w in ((w1, d_w1), (b1, d_b1), (w2, d_w2), (b2, d_b2)):
-            w -= LR * d_w
+        h = x @ w1t
+        h += b1
+        np.maximum(h, 0, out=h)  # relu in place; h > 0 is also where relu passes gradients
+        logits = h @ w2t
+        logits += b2
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)  # the one softmax
+        total = p.sum(axis=1, keepdims=True)
+        loss = float(np.mean(np.log(total[:, 0]) - logits[rows, y]))
+        # backward, already multiplied by lr / batch
+        p *= scale / total
+        p[rows, y] -= scale
+        d_h = p @ w2t.T
+        d_h *= h > 0
+        # SGD update, in place
+        w2t -= h.T @ p
+        b2 -= p.sum(axis=0)
+        w1t -= xt @ d_h
+        b1 -= d_h.sum(axis=0)
         return loss
 
     return step
 
 
-# ---- (c) PyTorch ------------------------------------------------------------------
+# ---- PyTorch -----------------------------------------------------------------------
 
 def torch_setup(x, y, weights):
     import torch
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(THREADS)
     model = torch.nn.Sequential(torch.nn.Linear(*SIZES[:2]), torch.nn.ReLU(), torch.nn.Linear(*SIZES[1:]))
     with torch.no_grad():
         for p, w in zip(model.parameters(), weights):
@@ -104,51 +133,152 @@ def torch_setup(x, y, weights):
         loss = torch.nn.functional.cross_entropy(model(x_t), y_t)
         loss.backward()
         optimizer.step()
-        return loss.detach()
+        return loss.item()
 
     return step
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=1000, help="timed steps per implementation")
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--warmup", type=int, default=20, help="untimed steps before each block")
-    args = parser.parse_args()
+# ---- MyGrad -------------------------------------------------------------------------
 
-    x, y = make_data()
-    minigrad_step, weights = minigrad_setup(x, y)
-    steps = {"minigrad": minigrad_step, "numpy": numpy_setup(x, y, weights), "torch": torch_setup(x, y, weights)}
+def mygrad_setup(x, y, weights):
+    import mygrad as mg
+    from mygrad.nnet.activations import relu
+    from mygrad.nnet.losses import softmax_crossentropy
 
-    # Sanity check: the three implementations compute the same first loss.
-    losses = {name: float(step()) for name, step in steps.items()}
-    print("first-step losses:", {k: round(v, 5) for k, v in losses.items()})
+    params = [mg.Tensor(w.copy()) for w in weights]
+    w1, b1, w2, b2 = params
 
-    # Time each implementation in blocks of steps, in several rounds, so slow
-    # drifts of the machine hit all three alike. Not step by step: PyTorch's
-    # and numpy's thread pools would then fight over the 2 cores. The garbage
-    # collector is off while timing, as in the timeit module.
+    def step():
+        h = relu(mg.matmul(x, w1.T) + b1)
+        loss = softmax_crossentropy(mg.matmul(h, w2.T) + b2, y)
+        loss.backward()
+        for p in params:
+            p.data -= LR * p.grad
+        return loss.item()
+
+    return step
+
+
+# ---- HIPS autograd ------------------------------------------------------------------
+
+def autograd_setup(x, y, weights):
+    import autograd.numpy as anp
+    from autograd import value_and_grad
+
+    rows = np.arange(len(y))
+
+    def loss_fn(params):
+        w1, b1, w2, b2 = params
+        h = anp.maximum(anp.dot(x, w1.T) + b1, 0)
+        logits = anp.dot(h, w2.T) + b2
+        shifted = logits - anp.max(logits, axis=1, keepdims=True)
+        log_p = shifted - anp.log(anp.sum(anp.exp(shifted), axis=1, keepdims=True))
+        return -anp.mean(log_p[rows, y])
+
+    loss_and_grads = value_and_grad(loss_fn)
+    params = [w.copy() for w in weights]
+
+    def step():
+        loss, grads = loss_and_grads(params)
+        for p, g in zip(params, grads):
+            p -= LR * g
+        return float(loss)
+
+    return step
+
+
+# ---- JAX ------------------------------------------------------------------------------
+
+def jax_setup(x, y, weights):
+    import jax
+    import jax.numpy as jnp
+
+    jax.config.update("jax_platform_name", "cpu")
+
+    def loss_fn(params, x, y):
+        w1, b1, w2, b2 = params
+        h = jax.nn.relu(x @ w1.T + b1)
+        log_p = jax.nn.log_softmax(h @ w2.T + b2)
+        return -jnp.mean(jnp.take_along_axis(log_p, y[:, None], axis=1))
+
+    @jax.jit
+    def update(params, x, y):
+        loss, grads = jax.value_and_grad(loss_fn)(params, x, y)
+        return loss, [p - LR * g for p, g in zip(params, grads)]
+
+    state = {"params": [jnp.asarray(w) for w in weights]}
+    x_j, y_j = jnp.asarray(x), jnp.asarray(y)
+
+    def step():
+        loss, state["params"] = update(state["params"], x_j, y_j)
+        return float(loss)  # waits for the result (jax runs asynchronously)
+
+    return step
+
+
+PEERS = {"minigrad": minigrad_setup, "numpy": numpy_setup, "torch": torch_setup,
+         "mygrad": mygrad_setup, "autograd": autograd_setup, "jax": jax_setup}
+
+
+def time_steps(steps, repeats, rounds, warmup):
+    """Median seconds per step of each implementation, timed in interleaved blocks.
+
+    Blocks of steps, in several rounds, so slow drifts of the machine hit all
+    alike; not step by step, or the thread pools of numpy/torch/jax would fight
+    over the cores. The garbage collector is off while timing, as in timeit.
+    """
     times = {name: [] for name in steps}
     gc.disable()
     try:
-        for _ in range(args.rounds):
+        for _ in range(rounds):
             for name, step in steps.items():
-                for _ in range(args.warmup):
+                for _ in range(warmup):
                     step()
-                for _ in range(args.repeats // args.rounds):
+                for _ in range(repeats // rounds):
                     start = time.perf_counter()
                     step()
                     times[name].append(time.perf_counter() - start)
     finally:
         gc.enable()
+    return {name: statistics.median(t) for name, t in times.items()}
 
-    median = {name: statistics.median(t) * 1e3 for name, t in times.items()}
-    best = {name: min(t) * 1e3 for name, t in times.items()}
-    print(f"one training step, 784-128-10 MLP, batch {BATCH}, float32, median of {len(times['numpy'])} runs:")
-    for name in steps:
-        print(f"  {name:9s} {median[name]:7.3f} ms   (fastest run {best[name]:.3f} ms)")
-    print(f"  minigrad / numpy = {median['minigrad'] / median['numpy']:.2f}x")
-    print(f"  torch / numpy    = {median['torch'] / median['numpy']:.2f}x")
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--batches", type=int, nargs="+", default=[1, 32, 128])
+    parser.add_argument("--repeats", type=int, default=600, help="timed steps per implementation and batch")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=20, help="untimed steps before each block")
+    parser.add_argument("--threads", type=int, default=2, help="threads per library (read at start-up)")
+    parser.add_argument("--only", nargs="+", choices=list(PEERS), help="run only these (numpy always runs)")
+    args = parser.parse_args()
+
+    names = [n for n in PEERS if not args.only or n in args.only or n == "numpy"]
+    weights = make_weights()
+    results = {}
+    for batch in args.batches:
+        x, y = make_data(batch)
+        steps = {}
+        for name in names:
+            try:
+                steps[name] = PEERS[name](x, y, [w.copy() for w in weights])
+            except ImportError as error:
+                if batch == args.batches[0]:
+                    print(f"  ({name} skipped: {error}; pip install -r benchmarks/requirements.txt)")
+        # Sanity check: every implementation computes the same first loss.
+        losses = {name: step() for name, step in steps.items()}
+        assert max(losses.values()) - min(losses.values()) < 1e-4, losses
+        results[batch] = time_steps(steps, args.repeats, args.rounds, args.warmup)
+
+    print(f"one training step, 784-128-10 MLP, float32, {THREADS} thread(s), median of {args.repeats} steps; "
+          "ms per step (ratio to the numpy floor)")
+    header = "".join(f"{'batch ' + str(b):>20s}" for b in args.batches)
+    print(f"  {'':9s}{header}")
+    for name in results[args.batches[0]]:
+        cells = "".join(f"{results[b][name] * 1e3:10.3f} ({results[b][name] / results[b]['numpy']:5.2f}x)"
+                        for b in args.batches)
+        print(f"  {name:9s}{cells}")
+    return results
 
 
 if __name__ == "__main__":

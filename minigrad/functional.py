@@ -11,7 +11,8 @@ logits of +-1000.
 
 import numpy as np
 
-from .tensor import Function, Tensor
+from .autograd import Function
+from .tensor import Tensor, as_tensor
 
 __all__ = ["linear", "softmax", "log_softmax", "cross_entropy"]
 
@@ -30,7 +31,7 @@ class Linear(Function):
 
     @staticmethod
     def backward(ctx, grad_out):
-        x, weight = ctx.saved_tensors
+        x, weight = ctx.saved_arrays
         # out[n, j] = sum_i x[n, i] * weight[j, i] + bias[j], so
         #   dL/dx      = grad_out @ weight      (each input feeds every output)
         #   dL/dweight = grad_out^T @ x         (summed over the batch)
@@ -39,7 +40,9 @@ class Linear(Function):
         # weight gradient comes out with the weight's own (row-major) layout.
         grad_x = grad_out @ weight if ctx.needs_input_grad[0] else None
         grad_weight = grad_out.T @ x if ctx.needs_input_grad[1] else None
-        grad_bias = grad_out.sum(axis=0) if len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2] else None
+        if len(ctx.needs_input_grad) == 2:  # called without a bias: two inputs, two gradients
+            return grad_x, grad_weight
+        grad_bias = grad_out.sum(axis=0) if ctx.needs_input_grad[2] else None
         return grad_x, grad_weight, grad_bias
 
 
@@ -71,7 +74,7 @@ class Softmax(Function):
 
     @staticmethod
     def backward(ctx, grad_out):
-        (p,) = ctx.saved_tensors
+        (p,) = ctx.saved_arrays
         # Jacobian of softmax: dp_i/dx_j = p_i * (delta_ij - p_j), so
         # dL/dx_j = p_j * (dL/dp_j - sum_i dL/dp_i * p_i).
         weighted = np.sum(grad_out * p, axis=ctx.axis, keepdims=True)
@@ -90,7 +93,7 @@ class LogSoftmax(Function):
 
     @staticmethod
     def backward(ctx, grad_out):
-        (log_p,) = ctx.saved_tensors
+        (log_p,) = ctx.saved_arrays
         # log_softmax(x)_i = x_i - logsumexp(x), and d logsumexp(x)/dx_j = p_j, so
         # dL/dx_j = dL/dout_j - p_j * sum_i dL/dout_i.
         total = np.sum(grad_out, axis=ctx.axis, keepdims=True)
@@ -111,7 +114,7 @@ class CrossEntropy(Function):
 
     @staticmethod
     def backward(ctx, grad_out):
-        (log_p,) = ctx.saved_tensors
+        (log_p,) = ctx.saved_arrays
         batch = log_p.shape[0]
         # The famous result: d loss / d logits = softmax(logits) - one_hot(target),
         # divided by the batch size because the loss is a mean.
@@ -127,18 +130,18 @@ def linear(x, weight, bias=None):
     ``weight`` has shape (out_features, in_features), ``bias`` (out_features,).
     One fused operation: the graph shows a single "linear" node.
     """
-    inputs = (_as_tensor(x), weight) if bias is None else (_as_tensor(x), weight, bias)
+    inputs = (as_tensor(x), weight) if bias is None else (as_tensor(x), weight, bias)
     return Linear.apply(*inputs)
 
 
 def softmax(x, axis=-1):
     """exp(x) / sum(exp(x)) along ``axis``: turns scores into probabilities."""
-    return Softmax.apply(_as_tensor(x), axis=axis)
+    return Softmax.apply(as_tensor(x), axis=axis)
 
 
 def log_softmax(x, axis=-1):
     """log(softmax(x)), without ever computing a probability that underflows to 0."""
-    return LogSoftmax.apply(_as_tensor(x), axis=axis)
+    return LogSoftmax.apply(as_tensor(x), axis=axis)
 
 
 def cross_entropy(logits, targets):
@@ -148,7 +151,7 @@ def cross_entropy(logits, targets):
     shape (batch,), as a list, numpy array or Tensor. Same as
     ``torch.nn.functional.cross_entropy`` with its default ``reduction="mean"``.
     """
-    logits = _as_tensor(logits)
+    logits = as_tensor(logits)
     targets = np.asarray(targets.data if isinstance(targets, Tensor) else targets)
     if logits.ndim != 2:
         raise ValueError(f"cross_entropy: logits must have shape (batch, classes), got {logits.shape}")
@@ -162,7 +165,3 @@ def cross_entropy(logits, targets):
         raise ValueError(f"cross_entropy: targets must be in [0, {classes}), got values from "
                          f"{targets.min()} to {targets.max()}")
     return CrossEntropy.apply(logits, targets=targets)
-
-
-def _as_tensor(x):
-    return x if isinstance(x, Tensor) else Tensor(x)

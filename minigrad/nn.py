@@ -327,14 +327,18 @@ class ModuleDict(Module):
         return list(self._modules.items())
 
 
-def MLP(sizes, dtype=np.float32):
+class MLP(Sequential):
     """A multi-layer perceptron: Linear + ReLU layers, no activation after the last.
 
-    ``MLP([64, 128, 10])`` is ``Sequential(Linear(64, 128), ReLU(), Linear(128, 10))``.
+    ``MLP([64, 128, 10])`` holds the same layers as
+    ``Sequential(Linear(64, 128), ReLU(), Linear(128, 10))``, so its parameters
+    are named ``"0.weight"``, ``"0.bias"``, ``"2.weight"``, ...
     """
-    if len(sizes) < 2:
-        raise ValueError(f"MLP needs at least an input and an output size, got {sizes}")
-    layers = []
-    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
-        layers += [Linear(fan_in, fan_out, dtype=dtype), ReLU()]
-    return Sequential(*layers[:-1])
+
+    def __init__(self, sizes, dtype=np.float32):
+        if len(sizes) < 2:
+            raise ValueError(f"MLP needs at least an input and an output size, got {sizes}")
+        layers = []
+        for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+            layers += [Linear(fan_in, fan_out, dtype=dtype), ReLU()]
+        super().__init__(*layers[:-1])

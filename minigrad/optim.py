@@ -39,6 +39,14 @@ class Optimizer:
             raise ValueError(f"invalid learning rate: {lr}")
         self.lr = lr
 
+    def _gradient(self, p):
+        """``p.grad``, after checking that it fits ``p`` (a wrong shape would broadcast silently)."""
+        grad = p.grad
+        if np.shape(grad) != p.data.shape:
+            raise ValueError(f"{type(self).__name__}.step: a parameter of shape {p.data.shape} has a "
+                             f"gradient of shape {np.shape(grad)}; they must match")
+        return grad
+
     def zero_grad(self):
         """Forget the gradients of the last backward pass (they would otherwise add up)."""
         for p in self.params:
@@ -67,7 +75,7 @@ class SGD(Optimizer):
         for i, p in enumerate(self.params):
             if p.grad is None:
                 continue
-            grad = p.grad
+            grad = self._gradient(p)
             if self.weight_decay:
                 grad = grad + self.weight_decay * p.data
             if self.momentum:
@@ -105,7 +113,7 @@ class Adam(Optimizer):
             self.steps[i] += 1
             correction1 = 1 - self.beta1 ** self.steps[i]
             correction2 = 1 - self.beta2 ** self.steps[i]
-            grad = p.grad
+            grad = self._gradient(p)
             if self.weight_decay:
                 grad = grad + self.weight_decay * p.data
             m *= self.beta1

@@ -36,6 +36,8 @@ import math
 import sys
 from numbers import Real
 
+from .autograd import topological_order
+
 __all__ = ["Value"]
 
 
@@ -236,7 +238,7 @@ class Value:
         ``on_step(node)``, if given, is called after each node's ``_backward()``,
         so a chapter can watch the traversal one step at a time.
         """
-        order = self._topological_order()
+        order = topological_order(self)
         self.grad = 1.0
         if on_step is not None:
             for node in reversed(order):
@@ -252,26 +254,10 @@ class Value:
     def _topological_order(self):
         """Nodes reachable from self, each listed after all of its parents.
 
-        A depth-first search with an explicit stack instead of recursion, so a
-        graph a million nodes deep works (Python's recursion stops near 1,000).
+        (The walk itself is ``minigrad.autograd.topological_order``, shared
+        with the tensor engine and the graph drawing.)
         """
-        order, visited = [], set()
-        stack = [(self, False)]
-        while stack:
-            node, parents_done = stack.pop()
-            if parents_done:
-                order.append(node)  # every parent is already in `order`
-                continue
-            if node in visited:
-                continue
-            visited.add(node)
-            stack.append((node, True))  # come back once the parents are done
-            # Reversed, so the first parent is popped (visited) first: the same
-            # order as micrograd's recursive build_topo.
-            for parent in reversed(node._prev):
-                if parent not in visited:
-                    stack.append((parent, False))
-        return order
+        return topological_order(self)
 
 
 _LARGEST = sys.float_info.max

@@ -17,6 +17,7 @@ Layering: this module only reads ``.data``, ``.grad``, ``._prev`` and
 import graphviz
 import numpy as np
 
+from .autograd import topological_order
 from .scalar import Value
 from .tensor import Tensor
 
@@ -33,22 +34,11 @@ def walk(root):
     Returns ``(nodes, edges)``: nodes in depth-first post-order (every node
     after its inputs, deterministic for a given graph) and edges as
     ``(input, node)`` pairs, one per entry of ``node._prev`` (an input used
-    twice by the same op, as in ``a * a``, gives two edges).  Iterative, so
-    deep graphs do not hit Python's recursion limit.
+    twice by the same op, as in ``a * a``, gives two edges). The order is
+    ``minigrad.autograd.topological_order``, the one both engines' backward uses.
     """
-    nodes, edges, visited = [], [], set()
-    stack = [(root, False)]
-    while stack:
-        node, inputs_done = stack.pop()
-        if inputs_done:
-            nodes.append(node)
-            edges.extend((parent, node) for parent in node._prev)
-            continue
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        stack.append((node, True))
-        stack.extend((parent, False) for parent in reversed(node._prev) if id(parent) not in visited)
+    nodes = topological_order(root)
+    edges = [(parent, node) for node in nodes for parent in node._prev]
     return nodes, edges
 
 

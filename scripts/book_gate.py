@@ -22,12 +22,12 @@ scalar rules (Value._*_backward, which accumulate into parent.grad):
 tensor rules (Function.backward, which *return* one gradient per input):
   drop      every returned gradient is replaced by zeros
   assign    the analogue of "=" for a rule that returns its gradients:
-            Tensor.backward stores this op's contribution to an input with
+            autograd.backward stores this op's contribution to an input with
             ``grads[parent] = g`` instead of adding it to what other uses of
             the same input already contributed (the last contribution wins)
   sign      every returned gradient is negated
   swap      (binary ops) the two returned gradients change places
-  no-unbroadcast  (binary ops that broadcast) Tensor.backward skips
+  no-unbroadcast  (binary ops that broadcast) autograd.backward skips
             ``unbroadcast`` for this op's inputs
 A fault that cannot change anything is reported as n/a (e.g. swap for add,
 whose two gradients are the same array).
@@ -84,7 +84,7 @@ def scalar_rules():
 def tensor_rules():
     """(module, class) of every Function subclass with its own backward."""
     rules = []
-    for module in ("tensor", "functional"):
+    for module in ("ops", "functional"):
         tree = ast.parse((ROOT / f"minigrad/{module}.py").read_text())
         for node in tree.body:
             if isinstance(node, ast.ClassDef) and any(isinstance(b, ast.Name) and b.id == "Function" for b in node.bases):
@@ -109,15 +109,15 @@ def _gate_trace():
             with open(path, "a") as f:
                 f.write(name + "\\n")
 
-    from . import scalar, tensor, functional
+    from . import autograd, scalar, ops, functional
     for op, rule in list(scalar._BACKWARD_RULES.items()):
         def traced(out, _rule=rule):
             log("scalar:" + _rule.__name__)
             return _rule(out)
         scalar._BACKWARD_RULES[op] = traced
-    for module in (tensor, functional):
+    for module in (ops, functional):
         for cls in list(vars(module).values()):
-            if isinstance(cls, type) and issubclass(cls, tensor.Function) and "backward" in vars(cls):
+            if isinstance(cls, type) and issubclass(cls, autograd.Function) and "backward" in vars(cls):
                 original = cls.backward
                 @functools.wraps(original)
                 def traced_backward(ctx, grad_out, _original=original, _name=cls.__name__):
@@ -235,7 +235,7 @@ class TensorRuleFault(ast.NodeTransformer):
 
 
 class TensorEngineFault(ast.NodeTransformer):
-    """In Tensor.backward: overwrite (assign) or skip unbroadcast for one op's inputs."""
+    """In autograd.backward: overwrite (assign) or skip unbroadcast for one op's inputs."""
 
     def __init__(self, op_name, fault):
         self.op_name, self.fault, self.changed = op_name, fault, 0
@@ -245,12 +245,9 @@ class TensorEngineFault(ast.NodeTransformer):
             ast.Attribute(ast.Name("node", ast.Load()), "_op", ast.Load()), [ast.Eq()], [ast.Constant(self.op_name)]
         )
 
-    def visit_ClassDef(self, node):
-        if node.name != "Tensor":
-            return node
-        for item in node.body:
-            if isinstance(item, ast.FunctionDef) and item.name == "backward":
-                self.generic_visit(item)
+    def visit_FunctionDef(self, node):
+        if node.name == "backward":
+            self.generic_visit(node)
         return node
 
     def visit_Assign(self, node):
@@ -291,12 +288,12 @@ def inject(root, kind, rule, fault):
         assert transformer.changed, f"no return in {cls}.backward"
         path.write_text(ast.unparse(ast.fix_missing_locations(tree)) + FAULT_HELPERS.format(fault=fault))
         return True
-    tensor_py = root / "minigrad" / "tensor.py"
-    tree = ast.parse(tensor_py.read_text())
+    autograd_py = root / "minigrad" / "autograd.py"
+    tree = ast.parse(autograd_py.read_text())
     transformer = TensorEngineFault(op_name, fault)
     tree = transformer.visit(tree)
-    assert transformer.changed == 1, f"cannot inject {fault} into Tensor.backward (found {transformer.changed} places)"
-    tensor_py.write_text(ast.unparse(ast.fix_missing_locations(tree)))
+    assert transformer.changed == 1, f"cannot inject {fault} into autograd.backward (found {transformer.changed} places)"
+    autograd_py.write_text(ast.unparse(ast.fix_missing_locations(tree)))
     return True
 
 

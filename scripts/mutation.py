@@ -45,7 +45,7 @@ ENGINE_TESTS = [
     "test_nn*.py",
     "test_mutation_killers.py",
 ]
-MUTATED_FILES = ["minigrad/scalar.py", "minigrad/tensor.py", "minigrad/functional.py"]
+MUTATED_FILES = ["minigrad/scalar.py", "minigrad/autograd.py", "minigrad/ops.py", "minigrad/functional.py"]
 SEP = "ǁ"  # mutmut's separator in mangled method names: xǁClassǁmethod
 
 # Surviving mutants that cannot change any gradient, keyed by
@@ -53,11 +53,11 @@ SEP = "ǁ"  # mutmut's separator in mangled method names: xǁClassǁmethod
 # A survivor not listed here fails the run: kill it with a test in
 # tests/test_mutation_killers.py, or list it here with the reason it is equivalent.
 EQUIVALENT = {
-    ("minigrad.tensor.x_unbroadcast", "if extra > 0:", "if extra >= 0:"): (
+    ("minigrad.autograd.x_unbroadcast", "if extra > 0:", "if extra >= 0:"): (
         "with extra == 0 the sum runs over no axes (axis=()), which returns the gradient unchanged"
     ),
     (
-        "minigrad.tensor.xǁTensorǁbackward",
+        "minigrad.autograd.x_backward",
         "if parent_grad is None or not parent.requires_grad:",
         "if parent_grad is None and not parent.requires_grad:",
     ): (
@@ -78,10 +78,12 @@ def target_functions():
                 re.fullmatch(r"_\w+_backward", fn.name) or fn.name in ("_backward", "backward", "_topological_order")
             ):
                 names.append(f"minigrad.scalar.x{SEP}Value{SEP}{fn.name}")
-    for module in ("tensor", "functional"):
+    for module in ("autograd", "ops", "functional"):
         tree = ast.parse((ROOT / f"minigrad/{module}.py").read_text())
         for node in tree.body:
-            if isinstance(node, ast.FunctionDef) and node.name in ("unbroadcast", "_expand_reduced"):
+            if isinstance(node, ast.FunctionDef) and node.name in (
+                "unbroadcast", "_expand_reduced", "topological_order", "backward", "_input_gradients", "_sums_down_to"
+            ):
                 names.append(f"minigrad.{module}.x_{node.name}")
             if not isinstance(node, ast.ClassDef):
                 continue
@@ -89,9 +91,7 @@ def target_functions():
             for fn in node.body:
                 if not isinstance(fn, ast.FunctionDef):
                     continue
-                if (is_function and fn.name == "backward") or (
-                    node.name == "Tensor" and fn.name in ("backward", "_topological_order")
-                ):
+                if is_function and fn.name == "backward":
                     names.append(f"minigrad.{module}.x{SEP}{node.name}{SEP}{fn.name}")
     return names
 

@@ -82,7 +82,7 @@ class WrongSquare(Function):
 
     @staticmethod
     def backward(ctx, grad_out):
-        (x,) = ctx.saved_tensors
+        (x,) = ctx.saved_arrays
         return (grad_out * x,)
 
 
@@ -104,7 +104,7 @@ def test_gradcheck_catches_a_wrong_second_input():
 
         @staticmethod
         def backward(ctx, grad_out):
-            a, b = ctx.saved_tensors
+            a, b = ctx.saved_arrays
             return grad_out * b, grad_out * b  # second one should be grad_out * a
 
     with pytest.raises(GradcheckError, match="input 1"):

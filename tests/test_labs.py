@@ -19,7 +19,10 @@ import yaml
 from bookutils import BOOK, LANGUAGES, ROOT
 
 CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(?::tags: \[([^\]]*)\]\n)?(.*?)^```[ \t]*$", re.S | re.M)
-LAB_CHAPTERS = ["03", "04"]  # grows to 01-08 as the labs land
+# Chapters 01-08 must have a lab; a later chapter's lab (e.g. 09) is held to the same rules.
+LAB_CHAPTERS = sorted({f"{n:02d}" for n in range(1, 9)} | {
+    p.name[:2] for p in BOOK.glob("en/[0-9][0-9]-*.md")
+    if re.search(r"^:tags: \[.*\bexercise\b", p.read_text(encoding="utf-8"), re.M)})
 
 
 def chapter(language, number):
@@ -64,7 +67,7 @@ def test_every_chapter_ends_in_a_lab_of_exercise_solution_check_triples(language
         assert names, f"{path.name}: an exercise cell must define a function or class:\n{exercise}"
         assert "raise NotImplementedError" in exercise
         assert defined_names(solution) >= names, f"{path.name}: the solution must rebind {names}"
-        assert check.startswith("check.") and any(re.search(rf"\b{n}\b", check) for n in names)
+        assert re.search(r"\bcheck\.\w+\(", check) and any(re.search(rf"\b{n}\b", check) for n in names)
     # difficulty and minutes are on every exercise's title
     badges = re.findall(r"^:::\{exercise-start\} .*\n:label: .*\n:::\n\n(.*)$", text, re.M)
     assert len(badges) == len(found)
@@ -171,3 +174,20 @@ def test_student_notebook_fails_exactly_at_its_checks(student_dir, number, tmp_p
         for _, error in errors:
             assert error.ename == "NotImplementedYet" and message in error.evalue, error.evalue
             assert len(error.traceback) == 1, "a stub gives one line, not a traceback"
+
+
+# --- the learning path on the landing page ---------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_landing_page_learning_path_matches_the_labs(language):
+    """Each chapter's row: its track and lab minutes are those of its exercises."""
+    index = (BOOK / language / "index.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| \[(\d\d) · [^\]]+\]\(\1-[\w-]+\.md\) \| .+ \| (\S+) \| \d+ min \| (\d+) min \|$",
+                      index, re.M)
+    assert [number for number, _, _ in rows] == LAB_CHAPTERS
+    for number, track, minutes in rows:
+        text = chapter(language, number).read_text(encoding="utf-8")
+        badges = re.findall(r"^\*\*(\S+)\*\* · \S+ · (\d+) min$", text, re.M)
+        assert sum(int(m) for _, m in badges) == int(minutes), f"{language}/{number}"
+        assert {t for t, _ in badges} == {track}, f"{language}/{number}: {track} vs {badges}"

@@ -255,3 +255,87 @@ def test_bilingual_by_default():
     assert "not implemented yet" in str(info.value) and "todavía sin implementar" in str(info.value)
     with pytest.raises(ValueError, match="language must be one of"):
         labs.set_language("fr")
+
+
+# --- tensors, modules, training ------------------------------------------------
+
+
+def test_a_missing_broadcast_sum_is_named():
+    message = failure(check.unbroadcast, lambda grad, shape: grad)
+    assert "of an input of shape (3,) stretched to (4, 3) has shape (4, 3), expected (3,)" in message
+    assert "missing unbroadcast" in message
+
+    def no_keepdims(grad, shape):                  # right numbers, size-1 axes dropped
+        extra = grad.ndim - len(shape)
+        grad = grad.sum(axis=tuple(range(extra)))
+        return grad.sum(axis=tuple(i for i, s in enumerate(shape) if s == 1 and grad.shape[i] != 1))
+    assert "keepdims=True" in failure(check.unbroadcast, no_keepdims)
+
+    def rule_without_stretch(p_shape, q_shape):   # forgets the size-1 axes that stretch
+        n = max(len(p_shape), len(q_shape))
+        p = (1,) * (n - len(p_shape)) + tuple(p_shape)
+        q = (1,) * (n - len(q_shape)) + tuple(q_shape)
+        if any(a != b and 1 not in (a, b) for a, b in zip(p, q)):
+            return None
+        out = tuple(max(a, b) for a, b in zip(p, q))
+        return out, list(range(n - len(p_shape))), list(range(n - len(q_shape)))
+    assert "is summed over the output axes" in failure(check.broadcast_rule, rule_without_stretch)
+
+
+def function_class(backward):
+    from minigrad.tensor import Function
+
+    class Op(Function):
+        @staticmethod
+        def forward(ctx, a):
+            ctx.save_for_backward(a)
+            return a ** 3
+
+    Op.backward = staticmethod(backward)
+    return Op
+
+
+def test_a_function_that_forgets_grad_out_is_named():
+    message = failure(check.cube, function_class(lambda ctx, g: (3 * ctx.saved_arrays[0] ** 2,)))
+    assert "Wrong gradient of a (shape (2, 3)) through Cube" in message
+    assert "not multiplied by the gradient that reached the output" in message
+    message = failure(check.cube, function_class(lambda ctx, g: (-g * 3 * ctx.saved_arrays[0] ** 2,)))
+    assert "sign flip" in message
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_training_mistakes_are_named():
+    import minigrad.functional as F
+    from minigrad.tensor import Tensor
+
+    def no_zero_grad(model, optimizer, xb, yb):
+        loss = F.cross_entropy(model(Tensor(xb)), yb)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+    message = failure(check.train_step, no_zero_grad)
+    assert "after step 2 the weights" in message and "zero_grad()" in message
+
+    def unstable(logits, targets):
+        log_p = logits - logits.exp().sum(axis=1, keepdims=True).log()
+        return -log_p[np.arange(len(targets)), targets].mean()
+    assert "subtract the largest logit" in failure(check.cross_entropy, unstable)
+
+
+def test_a_numerical_gradient_that_does_not_restore_x_or_is_one_sided_is_named():
+    def forward_difference(f, x, eps=1e-6):
+        grad = np.zeros_like(x)
+        for i in np.ndindex(x.shape):
+            original = x[i]
+            base = f(x)
+            x[i] = original + eps
+            grad[i] = (f(x) - base) / eps
+            x[i] = original
+        return grad
+    assert "forward difference" in failure(check.numerical_grad, forward_difference)
+
+    def no_restore(f, x, eps=1e-6):
+        x += 1.0
+        return np.zeros_like(x)
+    assert "put each entry back" in failure(check.numerical_grad, no_restore)
+

@@ -182,3 +182,13 @@ def test_module_dict_registers_its_modules():
         heads["keys"] = linear(1, 1)
     with pytest.raises(KeyError, match="'.'"):
         heads["x.y"] = linear(1, 1)
+
+
+@pytest.mark.parametrize("make", [lambda ps: optim.SGD(ps, lr=0.1), lambda ps: optim.Adam(ps)])
+def test_a_gradient_of_the_wrong_shape_is_an_error_not_a_broadcast(make):
+    w = nn.Parameter(np.zeros((2, 3)))
+    opt = make([w])
+    w.grad = np.ones(3)
+    with pytest.raises(ValueError, match=r"shape \(2, 3\) has a gradient of shape \(3,\)"):
+        opt.step()
+    np.testing.assert_array_equal(w.data, np.zeros((2, 3)))

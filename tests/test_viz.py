@@ -1,9 +1,7 @@
 """minigrad.viz.draw: the drawing is the engine's real graph."""
 
-import ast
 import re
 import shutil
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,7 +10,6 @@ from minigrad.scalar import Value
 from minigrad.tensor import Tensor
 from minigrad.viz import draw, walk
 
-VIZ_SOURCE = Path(__file__).resolve().parent.parent / "minigrad" / "viz.py"
 
 
 def parse(dot):
@@ -134,17 +131,6 @@ def test_special_characters_in_names_are_escaped():
     a = Value(1.0)
     dot = draw(a + 1, names={a: "{a|<b>}"})
     assert r"\{a\|\<b\>\}" in dot.source
-
-
-def test_viz_imports_only_the_engines_not_nn_or_optim():
-    imported = set()
-    for node in ast.walk(ast.parse(VIZ_SOURCE.read_text())):
-        if isinstance(node, ast.ImportFrom):
-            imported.add(("." * node.level) + (node.module or ""))
-        elif isinstance(node, ast.Import):
-            imported.update(alias.name for alias in node.names)
-    local = {name for name in imported if name.startswith(".") or name.startswith("minigrad")}
-    assert local <= {".scalar", ".tensor"}, local
 
 
 def test_rejects_things_that_are_not_minigrad_nodes():

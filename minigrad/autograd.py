@@ -1,0 +1,278 @@
+"""autograd: the part of minigrad that knows the chain rule, and nothing else.
+
+This module is the engine shared by both of minigrad's number types. It never
+imports them: it works on any *node* that has the fields below, the way
+minitorch's autodiff works on anything that follows its ``Variable`` protocol.
+
+The node protocol
+-----------------
+``_prev``           the nodes this one was computed from (empty for a leaf).
+                    ``topological_order`` needs only this field, so it serves
+                    the scalar ``Value``, the ``Tensor`` and the graph drawing.
+The tensor engine (``Function.apply`` and ``backward`` below) also reads and
+writes:
+``data``            a numpy array;
+``requires_grad``   does any gradient have to flow into this node?
+``grad``            the gradient a leaf collects (``None`` until backward runs);
+``_ctx``            the ``Context`` of the op that produced the node (``None``
+                    for a leaf): it knows the ``Function`` and what it saved;
+``_op``             that op's short name, shown when the graph is drawn.
+
+Outputs are built with the constructor that ``minigrad.tensor`` hands over
+with ``set_output_constructor`` when it is imported. So the imports run one
+way: ``tensor -> ops -> autograd``.
+
+What is here: gradient mode (``no_grad``), ``topological_order``, ``Context``
+and ``Function`` (one differentiable op: ``forward`` and ``backward`` side by
+side, as in ``torch.autograd.Function``), the check of what a ``backward``
+returns, ``unbroadcast`` and ``backward``, the loop that runs the chain rule.
+"""
+
+import contextlib
+
+import numpy as np
+
+__all__ = [
+    "no_grad", "is_grad_enabled", "topological_order", "Context", "Function",
+    "unbroadcast", "backward", "set_output_constructor",
+]
+
+
+# --------------------------------------------------------------------------
+# Gradient mode
+# --------------------------------------------------------------------------
+
+_grad_enabled = True
+
+
+def is_grad_enabled():
+    """True unless we are inside a ``with no_grad():`` block."""
+    return _grad_enabled
+
+
+@contextlib.contextmanager
+def no_grad():
+    """Inside this block, operations do not record a graph (like ``torch.no_grad``).
+
+    Use it for evaluation and for optimizer updates: results have
+    ``requires_grad=False`` and no memory is spent on saved values.
+    """
+    global _grad_enabled
+    previous = _grad_enabled
+    _grad_enabled = False
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
+
+
+# --------------------------------------------------------------------------
+# The order in which backward visits the graph
+# --------------------------------------------------------------------------
+
+def topological_order(root, include=None):
+    """Every node ``root`` was computed from (and ``root``), each after all of its inputs.
+
+    A node's gradient is complete only when every node that used it has passed
+    its share back, so backward visits this list in *reverse*.
+    ``include(node)``, if given, decides which inputs to follow (the tensor
+    engine skips inputs that need no gradient); ``root`` is always included.
+
+    A depth-first search with an explicit stack instead of recursion, so a
+    graph a million nodes deep works (Python's recursion stops near 1,000).
+    Inputs are visited first to last: the same order as micrograd's recursive
+    ``build_topo``.
+    """
+    order, visited = [], set()
+    stack = [(root, False)]
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(node)  # every input is already in `order`
+            continue
+        if node in visited:
+            continue
+        visited.add(node)
+        stack.append((node, True))  # come back once the inputs are done
+        # Reversed, so the first input is popped (visited) first.
+        for parent in reversed(node._prev):
+            if parent not in visited and (include is None or include(parent)):
+                stack.append((parent, False))
+    return order
+
+
+# --------------------------------------------------------------------------
+# Function: one differentiable operation
+# --------------------------------------------------------------------------
+
+class Context:
+    """What one call of ``forward`` leaves for its ``backward``.
+
+    ``save_for_backward(*arrays)`` stores numpy arrays (the inputs or the
+    output that the derivative needs); ``backward`` reads them back as
+    ``ctx.saved_arrays``. They are arrays, not Tensors: ``forward`` works on
+    plain numpy, so nothing saved points back into the graph.
+    ``needs_input_grad[i]`` tells ``backward`` whether input ``i`` wants a
+    gradient at all (so it can skip work, e.g. the gradient of the images).
+    Non-array settings (an axis, an index) can be stored as plain attributes.
+    """
+
+    def __init__(self, function, needs_input_grad):
+        self.function = function  # the Function subclass whose backward runs
+        self.needs_input_grad = needs_input_grad
+        self.saved_arrays = ()
+
+    def save_for_backward(self, *arrays):
+        self.saved_arrays = arrays
+
+    @property
+    def saved_tensors(self):
+        # PyTorch's name. Here what forward saved are numpy arrays, so they
+        # have a name that says so; point a PyTorch habit to it.
+        raise AttributeError(
+            "minigrad's ctx has no saved_tensors: forward saves numpy arrays, "
+            "so backward reads them back as ctx.saved_arrays"
+        )
+
+
+_make_output = None  # the node constructor; minigrad.tensor sets it
+
+
+def set_output_constructor(constructor):
+    """Tell the engine how to wrap a result array as a node (``minigrad.tensor`` does this)."""
+    global _make_output
+    _make_output = constructor
+
+
+class Function:
+    """Base class of every operation. Subclasses define ``forward`` and ``backward``.
+
+    ``forward(ctx, *arrays, **options)`` computes the result with numpy and
+    saves what the derivative needs; ``backward(ctx, grad_out)`` receives
+    dLoss/dOutput and returns dLoss/dInput for every input, in order: a tuple
+    with one array (or ``None``) per input. A single input may return its
+    gradient bare, as PyTorch allows.
+
+    Call it as ``MyOp.apply(tensor_a, tensor_b, setting=value)``: positional
+    arguments are the inputs (one gradient each), keyword arguments are passed
+    to ``forward`` as plain settings (an axis, a shape, an index).
+    """
+
+    name = ""  # short name shown when the graph is drawn, e.g. "mul"
+
+    @staticmethod
+    def forward(ctx, *arrays, **options):
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        """Return one gradient per input (``None`` for inputs that need none)."""
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *inputs, **options):
+        """Run ``forward`` on the inputs' arrays and, if needed, record the graph edge."""
+        needs_input_grad = tuple([node.requires_grad for node in inputs])
+        ctx = Context(cls, needs_input_grad)
+        out = _make_output(cls.forward(ctx, *[node.data for node in inputs], **options))
+        if _grad_enabled and any(needs_input_grad):
+            # The output points to its inputs (never the other way round),
+            # so the graph has no reference cycles and is freed normally.
+            out.requires_grad = True
+            out._ctx = ctx
+            out._prev = inputs
+            out._op = cls.name or cls.__name__.lower()
+        return out
+
+
+def _input_gradients(node, grad_out):
+    """Run the backward of the op that made ``node``, and check what it returns.
+
+    A backward must return one gradient per input, each with its input's
+    shape (or with a shape broadcasting stretched it to, which ``unbroadcast``
+    sums back). A mistake here would otherwise give a silently wrong gradient,
+    so it stops with an error that names the Function, the input and the shapes.
+    """
+    function, inputs = node._ctx.function, node._prev
+    grads = function.backward(node._ctx, grad_out)
+    if not isinstance(grads, (tuple, list)):
+        grads = (grads,)  # `return grad` for a one-input op, as in PyTorch's examples
+    if len(grads) != len(inputs):
+        raise TypeError(
+            f"{function.__name__}.backward returned {len(grads)} gradient(s) for "
+            f"{len(inputs)} input(s); return one per input, in order (None for an input "
+            "that needs no gradient)"
+        )
+    checked = []
+    for i, (parent, grad) in enumerate(zip(inputs, grads)):
+        if grad is not None:
+            if not isinstance(grad, np.ndarray):
+                grad = np.asarray(grad)  # e.g. a numpy scalar from np.sum
+            shape = parent.data.shape
+            if grad.shape != shape and not _sums_down_to(grad.shape, shape):
+                raise ValueError(
+                    f"{function.__name__}.backward returned a gradient of shape {grad.shape} for "
+                    f"input {i}, which has shape {shape}; a gradient must have its input's shape"
+                )
+        checked.append(grad)
+    return checked
+
+
+def _sums_down_to(grad_shape, shape):
+    """Can ``unbroadcast`` sum a gradient of ``grad_shape`` down to ``shape``?"""
+    if len(grad_shape) < len(shape):
+        return False
+    trailing = grad_shape[len(grad_shape) - len(shape):]
+    return all(size == 1 or size == g for size, g in zip(shape, trailing))
+
+
+def unbroadcast(grad, shape):
+    """Sum ``grad`` down to ``shape``: the backward pass of broadcasting.
+
+    Broadcasting *copies* a value along new or size-1 axes. A value that was
+    used in many places receives the sum of the gradients of all those places,
+    so here we sum over every axis that broadcasting stretched.
+    """
+    if grad.shape == shape:
+        return grad
+    # Axes that broadcasting added in front of the original shape.
+    extra = grad.ndim - len(shape)
+    if extra > 0:
+        grad = grad.sum(axis=tuple(range(extra)))
+    # Axes that had size 1 in the original and were stretched.
+    stretched = tuple(i for i, size in enumerate(shape) if size == 1 and grad.shape[i] != 1)
+    if stretched:
+        grad = grad.sum(axis=stretched, keepdims=True)
+    return grad
+
+
+def _requires_grad(node):
+    return node.requires_grad
+
+
+def backward(root, grad):
+    """Run the chain rule from ``root`` (seeded with ``grad``) back to the leaves.
+
+    Every leaf that requires a gradient gets dRoot/dLeaf *added* to its
+    ``.grad``. Nodes are visited in reverse topological order, so each node's
+    gradient is complete before its op's ``backward`` passes it on.
+    """
+    # grads[node] is dRoot/dnode, summed over every use of node seen so far.
+    # (Nodes define no ==, so as dict keys they compare by identity.)
+    grads = {root: grad}
+    for node in reversed(topological_order(root, include=_requires_grad)):
+        grad = grads.pop(node, None)
+        if grad is None:  # every op that used this node returned None for it
+            continue
+        if node._ctx is None:  # a leaf: store the gradient for the user/optimizer
+            # (astype copies, so .grad never aliases an array used elsewhere)
+            grad = grad.astype(node.data.dtype)
+            node.grad = grad if node.grad is None else node.grad + grad
+            continue
+        for parent, parent_grad in zip(node._prev, _input_gradients(node, grad)):
+            if parent_grad is None or not parent.requires_grad:
+                continue
+            # Chain rule + multivariate rule: if the parent was used several
+            # times, the total gradient is the sum of the contributions.
+            parent_grad = unbroadcast(parent_grad, parent.data.shape)
+            grads[parent] = grads[parent] + parent_grad if parent in grads else parent_grad

@@ -1,0 +1,285 @@
+"""minigrad.autograd: the engine both number types share.
+
+topological_order, the Function contract (what ``backward`` may return, and
+the clear errors when it returns something else), the saved-values API and
+the gradient mode.
+"""
+
+import numpy as np
+import pytest
+
+from minigrad.autograd import Function, is_grad_enabled, no_grad, topological_order
+from minigrad.scalar import Value
+from minigrad.tensor import Tensor
+
+# --------------------------------------------------------------------------
+# topological_order
+# --------------------------------------------------------------------------
+
+
+def assert_topological(order, include=lambda node: True):
+    """Each node once, every (included) input before the node that uses it."""
+    assert len(order) == len(set(map(id, order)))
+    position = {id(node): i for i, node in enumerate(order)}
+    for node in order:
+        for parent in node._prev:
+            if include(parent):
+                assert position[id(parent)] < position[id(node)]
+
+
+def test_topological_order_of_a_scalar_graph_lists_each_node_once_after_its_parents():
+    a, b = Value(1.0), Value(2.0)
+    c = a * b
+    d = c + a
+    e = d * c
+    order = topological_order(e)
+    assert len(order) == 5
+    assert_topological(order)
+    assert order[-1] is e
+    assert order[:2] == [a, b]  # inputs first to last: micrograd's build_topo order
+    assert e._topological_order() == order  # the method the chapters call is this walk
+
+
+def test_topological_order_follows_only_included_inputs():
+    a = Tensor(np.array([1.0]), requires_grad=True)
+    b = Tensor(np.array([2.0]), requires_grad=True)
+    constant = Tensor(np.array([5.0]))
+    c = a * b
+    d = c + a
+    e = d * c + constant
+    order = topological_order(e, include=lambda t: t.requires_grad)
+    assert len(order) == 6 and all(node is not constant for node in order)
+    assert_topological(order, include=lambda t: t.requires_grad)
+    assert order[-1] is e
+    assert len(topological_order(e)) == 7  # without `include`, the constant is a node too
+    assert e._topological_order() == order
+
+
+def test_topological_order_works_on_any_node_with_prev():
+    """The node protocol: autograd needs nothing but `_prev` to sort a graph."""
+
+    class Node:
+        def __init__(self, *prev):
+            self._prev = prev
+
+    leaf = Node()
+    middle = Node(leaf, leaf)
+    root = Node(middle, leaf)
+    assert topological_order(root) == [leaf, middle, root]
+
+
+def test_topological_order_of_a_deep_graph_needs_no_recursion():
+    x = Value(1.0)
+    y = x
+    for _ in range(20_000):
+        y = y + 1.0
+    assert len(topological_order(y)) == 40_001
+
+
+# --------------------------------------------------------------------------
+# The Function contract
+# --------------------------------------------------------------------------
+
+
+class Double(Function):
+    """A learner's op whose backward returns its gradient bare, as PyTorch's Exp example does."""
+
+    @staticmethod
+    def forward(ctx, a):
+        return 2 * a
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        return 2 * grad_out
+
+
+def test_a_bare_gradient_of_a_one_input_op_is_wrapped():
+    x = Tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
+    Double.apply(x).sum().backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0, 2.0])  # not 2.0: the array is one gradient
+    assert x.grad.shape == (3,)
+
+
+class OneGradientForTwo(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        return a * b
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        return grad_out  # forgot b's gradient
+
+
+def test_a_wrong_number_of_gradients_names_the_function_and_both_counts():
+    a = Tensor(np.ones(3), requires_grad=True)
+    b = Tensor(np.ones(3), requires_grad=True)
+    out = OneGradientForTwo.apply(a, b).sum()
+    with pytest.raises(TypeError, match=r"OneGradientForTwo\.backward returned 1 gradient\(s\) for 2 input\(s\)"):
+        out.backward()
+
+
+class ThreeForOne(Function):
+    @staticmethod
+    def forward(ctx, a):
+        return a
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        return grad_out, grad_out, None
+
+
+def test_too_many_gradients_is_an_error_too():
+    x = Tensor(np.ones(2), requires_grad=True)
+    with pytest.raises(TypeError, match=r"ThreeForOne\.backward returned 3 gradient\(s\) for 1 input\(s\)"):
+        ThreeForOne.apply(x).sum().backward()
+
+
+class SumsTooMuch(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        return a + b
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        return grad_out, grad_out.sum(axis=0)  # b's gradient lost an axis it has
+
+
+def test_a_gradient_of_the_wrong_shape_names_the_function_the_input_and_both_shapes():
+    a = Tensor(np.ones((2, 3)), requires_grad=True)
+    b = Tensor(np.ones((2, 3)), requires_grad=True)
+    out = SumsTooMuch.apply(a, b).sum()
+    with pytest.raises(ValueError, match=r"SumsTooMuch\.backward returned a gradient of shape \(3,\) "
+                                         r"for input 1, which has shape \(2, 3\)"):
+        out.backward()
+
+
+class Transposed(Function):
+    @staticmethod
+    def forward(ctx, a):
+        return a.T
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        return (grad_out,)  # forgot to transpose back: (3, 2) for a (2, 3) input
+
+
+def test_a_gradient_that_cannot_be_summed_back_to_its_input_is_an_error():
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    with pytest.raises(ValueError, match=r"shape \(3, 2\) for input 0, which has shape \(2, 3\)"):
+        Transposed.apply(x).sum().backward()
+
+
+class Broadcasting(Function):
+    """Like Add: returns output-shaped gradients and lets the engine sum them down."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return a + b
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        return [grad_out, 3 * grad_out]  # a list is fine too
+
+
+@pytest.mark.parametrize("b_shape", [(3,), (1, 3), (2, 1), (), (1,)])
+def test_gradients_with_a_broadcast_shape_are_summed_back(b_shape):
+    a = Tensor(np.ones((2, 3)), requires_grad=True)
+    b = Tensor(np.ones(b_shape), requires_grad=True)
+    Broadcasting.apply(a, b).sum().backward()
+    np.testing.assert_array_equal(a.grad, np.ones((2, 3)))
+    assert b.grad.shape == b_shape
+    np.testing.assert_array_equal(b.grad, np.full(b_shape, 3.0 * 6 / max(np.prod(b_shape), 1)))
+
+
+class NoneForB(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        return a * 2
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        return 2 * grad_out, None  # b has no influence: no gradient
+
+
+def test_none_means_no_gradient():
+    a = Tensor(np.ones(2), requires_grad=True)
+    b = Tensor(np.ones(2), requires_grad=True)
+    NoneForB.apply(a, b).sum().backward()
+    np.testing.assert_array_equal(a.grad, [2.0, 2.0])
+    assert b.grad is None
+
+
+def test_the_contract_holds_for_every_tensor_op():
+    """Every op of minigrad returns one gradient per input with a shape the engine accepts."""
+    x = Tensor(np.arange(1.0, 7.0).reshape(2, 3), requires_grad=True)
+    w = Tensor(np.ones((3, 2)), requires_grad=True)
+    row = Tensor(np.ones(3), requires_grad=True)
+    loss = ((x * row + row - x / row) ** 2).sum() + (x @ w).tanh().sum() + x.exp().mean() \
+        + x.log().max() + x.relu().sigmoid().sum(axis=0).sum() + (-x).reshape(6)[1:4].sum() + x.T.sum()
+    loss.backward()
+    assert x.grad.shape == (2, 3) and w.grad.shape == (3, 2) and row.grad.shape == (3,)
+
+
+# --------------------------------------------------------------------------
+# Context: what forward leaves for backward
+# --------------------------------------------------------------------------
+
+
+class Cube(Function):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return a**3
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        (a,) = ctx.saved_arrays
+        return (grad_out * 3 * a**2,)
+
+
+def test_saved_arrays_are_the_numpy_arrays_forward_saved():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = Cube.apply(x)
+    (saved,) = y._ctx.saved_arrays
+    assert type(saved) is np.ndarray and saved is x.data
+    assert y._ctx.function is Cube and y._ctx.needs_input_grad == (True,)
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad, [3.0, 12.0])
+
+
+def test_the_pytorch_name_saved_tensors_points_to_saved_arrays():
+    y = Cube.apply(Tensor(np.array([1.0]), requires_grad=True))
+    with pytest.raises(AttributeError, match="saved_arrays"):
+        y._ctx.saved_tensors
+
+
+def test_an_op_on_inputs_that_need_no_gradient_records_no_graph():
+    y = Cube.apply(Tensor(np.array([2.0])))
+    assert not y.requires_grad and y._ctx is None and y._prev == () and y._op == ""
+    np.testing.assert_array_equal(y.data, [8.0])
+
+
+def test_the_op_name_defaults_to_the_class_name():
+    y = Cube.apply(Tensor(np.array([2.0]), requires_grad=True))
+    assert y._op == "cube"
+
+
+# --------------------------------------------------------------------------
+# Gradient mode
+# --------------------------------------------------------------------------
+
+
+def test_no_grad_records_nothing_and_restores_the_mode_even_after_an_error():
+    x = Tensor(np.array([1.0]), requires_grad=True)
+    assert is_grad_enabled()
+    with no_grad():
+        assert not is_grad_enabled()
+        y = Cube.apply(x)
+        with no_grad():
+            pass
+        assert not is_grad_enabled()  # a nested block restores the outer mode, not "on"
+    assert is_grad_enabled() and not y.requires_grad
+    with pytest.raises(ZeroDivisionError):
+        with no_grad():
+            1 / 0
+    assert is_grad_enabled()
