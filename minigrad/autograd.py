@@ -29,6 +29,7 @@ returns, ``unbroadcast`` and ``backward``, the loop that runs the chain rule.
 """
 
 import contextlib
+import threading
 
 import numpy as np
 
@@ -42,12 +43,12 @@ __all__ = [
 # Gradient mode
 # --------------------------------------------------------------------------
 
-_grad_enabled = True
+_grad_mode = threading.local()  # one switch per thread, as in PyTorch; on by default
 
 
 def is_grad_enabled():
-    """True unless we are inside a ``with no_grad():`` block."""
-    return _grad_enabled
+    """True unless this thread is inside a ``with no_grad():`` block."""
+    return getattr(_grad_mode, "enabled", True)
 
 
 @contextlib.contextmanager
@@ -56,14 +57,17 @@ def no_grad():
 
     Use it for evaluation and for optimizer updates: results have
     ``requires_grad=False`` and no memory is spent on saved values.
+
+    The switch belongs to the thread that enters the block: a ``no_grad`` in
+    one thread (a data loader, an evaluation) never turns recording off in
+    another, and each block puts back what it found, however blocks nest.
     """
-    global _grad_enabled
-    previous = _grad_enabled
-    _grad_enabled = False
+    previous = is_grad_enabled()
+    _grad_mode.enabled = False
     try:
         yield
     finally:
-        _grad_enabled = previous
+        _grad_mode.enabled = previous
 
 
 # --------------------------------------------------------------------------
@@ -175,7 +179,7 @@ class Function:
         needs_input_grad = tuple([node.requires_grad for node in inputs])
         ctx = Context(cls, needs_input_grad)
         out = _make_output(cls.forward(ctx, *[node.data for node in inputs], **options))
-        if _grad_enabled and any(needs_input_grad):
+        if any(needs_input_grad) and is_grad_enabled():
             # The output points to its inputs (never the other way round),
             # so the graph has no reference cycles and is freed normally.
             out.requires_grad = True

@@ -58,6 +58,8 @@ def _check_linear_shapes(x_shape, weight_shape, bias_shape):
 
 def _log_softmax(x, axis):
     """log(softmax(x)) = x - logsumexp(x), computed with the max trick."""
+    if x.size == 0:  # e.g. a (2, 0) tensor: nothing to normalize, an empty result (as in PyTorch)
+        return x.copy()
     shifted = x - np.max(x, axis=axis, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
@@ -106,6 +108,8 @@ class CrossEntropy(Function):
     @staticmethod
     def forward(ctx, logits, targets):
         batch = logits.shape[0]
+        if batch == 0:
+            raise ValueError("cross_entropy of an empty batch: the mean of no losses is undefined")
         log_p = _log_softmax(logits, axis=1)
         ctx.save_for_backward(log_p)
         ctx.targets = targets

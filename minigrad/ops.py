@@ -92,9 +92,13 @@ class Pow(Function):
 
     @staticmethod
     def forward(ctx, base, exponent):
-        if np.any(base < 0) and np.any(exponent != np.round(exponent)):
+        # (-8) ** 3 is fine; (-8) ** 0.5 is not a real number (PyTorch gives nan
+        # there). Checked element by element, after broadcasting.
+        not_real = (base < 0) & (exponent != np.round(exponent))
+        if np.any(not_real):
             raise ValueError(
-                "pow: a negative base raised to a non-integer exponent is not a real number"
+                f"pow: a negative base raised to a non-integer exponent is not a real number "
+                f"({int(np.sum(not_real))} element(s) of the result; PyTorch gives nan there)"
             )
         out = base ** exponent
         ctx.save_for_backward(base, exponent, out)
@@ -105,13 +109,22 @@ class Pow(Function):
         base, exponent, out = ctx.saved_arrays
         grad_base = grad_exponent = None
         if ctx.needs_input_grad[0]:
-            # d(x**p)/dx = p * x**(p-1)
-            grad_base = grad_out * exponent * base ** (exponent - 1)
+            # d(x**p)/dx = p * x**(p-1), and 0 where p = 0: x**0 is the constant 1,
+            # even at x = 0 (where the formula would need 0**-1). As in PyTorch.
+            with np.errstate(divide="ignore", invalid="ignore"):
+                slope = exponent * base ** (exponent - 1)
+            grad_base = grad_out * np.where(exponent == 0, 0, slope)
         if ctx.needs_input_grad[1]:
-            # d(b**y)/dy = b**y * log(b), only defined for a positive base.
-            if np.any(base <= 0):
-                raise ValueError("pow: the gradient with respect to the exponent needs a positive base")
-            grad_exponent = grad_out * out * np.log(base)
+            # d(b**y)/dy = b**y * log(b). Where b = 0 and y >= 0, b**y stays 0 (or 1)
+            # as y moves, so the slope is 0 (as in PyTorch). log of a negative b is not real.
+            if np.any(base < 0):
+                raise ValueError(
+                    "pow: the gradient with respect to the exponent needs a base >= 0 "
+                    "(it uses log(base)); this negative base has none (PyTorch gives nan)"
+                )
+            with np.errstate(divide="ignore", invalid="ignore"):
+                slope = out * np.log(base)
+            grad_exponent = grad_out * np.where((base == 0) & (exponent >= 0), 0, slope)
         return grad_base, grad_exponent
 
 
@@ -179,7 +192,8 @@ class ReLU(Function):
     def backward(ctx, grad_out):
         (a,) = ctx.saved_arrays
         # Slope 1 where the input was positive, 0 elsewhere (0 at exactly 0, like PyTorch).
-        return (grad_out * (a > 0),)
+        # Written "not a <= 0" so that a nan input passes its gradient on, as in PyTorch.
+        return (grad_out * ~(a <= 0),)
 
 
 class Tanh(Function):
@@ -280,6 +294,31 @@ def _check_matmul_shapes(shape_a, shape_b):
 # Reductions
 # --------------------------------------------------------------------------
 
+def _check_axis(axis, ndim, name):
+    """``axis`` of a reduction as None, an int or a tuple of ints in range, else a clear error.
+
+    A list is taken as a tuple (``axis=[0, 1]``). ``axis=()`` reduces over no
+    axis, as in numpy (PyTorch reads ``dim=()`` as every axis).
+    """
+    if axis is None:
+        return None
+    single = not isinstance(axis, (tuple, list))
+    axes = (axis,) if single else tuple(axis)
+    for ax in axes:
+        if isinstance(ax, bool) or not isinstance(ax, (int, np.integer)):
+            raise TypeError(f"{name}: axis must be None, an int or a tuple of ints, got {axis!r}")
+        if not -ndim <= ax < ndim:
+            if ndim == 0:
+                raise ValueError(f"{name}: axis {ax} is out of range for a 0-d tensor, which has no "
+                                 "axes (use axis=None)")
+            raise ValueError(f"{name}: axis {ax} is out of range for a tensor with {ndim} axes "
+                             f"(axes go from {-ndim} to {ndim - 1})")
+    axes = tuple(int(ax) % ndim for ax in axes)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"{name}: axis {axis!r} has a repeated axis")
+    return axes[0] if single else axes
+
+
 def _expand_reduced(grad_out, shape, axis, keepdims):
     """Put back the axes a reduction removed, so grad_out broadcasts against the input."""
     if axis is not None and not keepdims:
@@ -292,6 +331,7 @@ class Sum(Function):
 
     @staticmethod
     def forward(ctx, a, axis=None, keepdims=False):
+        axis = _check_axis(axis, a.ndim, "sum")
         ctx.shape, ctx.axis, ctx.keepdims = a.shape, axis, keepdims
         return np.sum(a, axis=axis, keepdims=keepdims)
 
@@ -306,6 +346,7 @@ class Mean(Function):
 
     @staticmethod
     def forward(ctx, a, axis=None, keepdims=False):
+        axis = _check_axis(axis, a.ndim, "mean")
         ctx.shape, ctx.axis, ctx.keepdims = a.shape, axis, keepdims
         out = np.mean(a, axis=axis, keepdims=keepdims)
         ctx.count = a.size // max(out.size, 1)  # how many entries each output averages
@@ -323,7 +364,12 @@ class Max(Function):
 
     @staticmethod
     def forward(ctx, a, axis=None, keepdims=False):
-        out = np.max(a, axis=axis, keepdims=keepdims)
+        axis = _check_axis(axis, a.ndim, "max")
+        try:
+            out = np.max(a, axis=axis, keepdims=keepdims)
+        except ValueError:  # numpy's "zero-size array to reduction operation maximum..."
+            raise ValueError(f"max of an empty tensor (shape {a.shape}, axis={axis}): "
+                             "there is no maximum") from None
         ctx.save_for_backward(a, out)
         ctx.axis, ctx.keepdims = axis, keepdims
         return out

@@ -42,29 +42,33 @@ def _check_broadcastable(shape_a, shape_b, op_name):
         ) from None
 
 
-def _to_array(data):
-    """Turn user input into a numeric numpy array, following PyTorch's dtype rules.
+def _to_array(data, dtype=None):
+    """Turn user input into a numeric numpy array of our own, following PyTorch's dtype rules.
 
-    numpy arrays (and numpy scalars) keep their dtype; Python numbers and lists
-    become float32, PyTorch's default floating dtype.
+    The array is always a copy (as ``torch.tensor(array)`` is): refilling the
+    caller's buffer later must not change a graph built from it. numpy arrays
+    (and numpy scalars) keep their dtype; Python numbers and lists become
+    float32, PyTorch's default floating dtype, or ``dtype`` if it is given
+    (converted straight to it: 0.1 never passes through float32 on its way
+    to float64).
     """
     if isinstance(data, Tensor):
-        return data.data
+        data = data.data
     if isinstance(data, (np.ndarray, np.generic)):
-        array = np.asarray(data)
+        array = np.array(data)  # a copy
     else:
         try:
-            array = np.asarray(data)
+            array = np.array(data)
         except ValueError as error:  # e.g. ragged nested lists
             raise TypeError(f"Tensor data must be a rectangular array of numbers: {error}") from None
-        if _is_numeric(array.dtype):
+        if _is_numeric(array.dtype) and dtype is None:
             array = array.astype(np.float32)
     if not _is_numeric(array.dtype):
         raise TypeError(
             f"Tensor data must be numeric (bool, int or float), got {type(data).__name__} "
             f"with dtype {array.dtype}"
         )
-    return array
+    return array if dtype is None else array.astype(dtype, copy=False)
 
 
 def _is_numeric(dtype):
@@ -74,13 +78,16 @@ def _is_numeric(dtype):
 def as_tensor(data, like=None):
     """``data`` itself if it is a Tensor, else a new constant Tensor of it (like ``torch.as_tensor``).
 
-    A Python number next to a floating-point tensor ``like`` takes that
-    tensor's dtype, so ``x * 2`` keeps x's dtype (PyTorch's rule).
+    A Python number (or a list of them) next to a floating-point tensor
+    ``like`` takes that tensor's dtype, so ``x * 2`` keeps x's dtype (PyTorch's
+    rule) and ``x + [0.1]`` on float64 is exact. numpy arrays keep their own
+    dtype and follow numpy's promotion.
     """
     if isinstance(data, Tensor):
         return data
-    if like is not None and isinstance(data, (int, float, bool)) and np.issubdtype(like.data.dtype, np.floating):
-        return Tensor(np.asarray(data, dtype=like.data.dtype))
+    if (like is not None and isinstance(data, (int, float, bool, list, tuple))
+            and np.issubdtype(like.data.dtype, np.floating)):
+        return Tensor._from_op(_to_array(data, dtype=like.data.dtype))
     return Tensor(data)
 
 
@@ -142,7 +149,30 @@ class Tensor:
         return self._ctx is None
 
     def __len__(self):
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor: it is a single number (use .item())")
         return len(self.data)
+
+    def __iter__(self):
+        """Iterate over the first axis, as PyTorch does: each row is a Tensor in the graph."""
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor: it is a single number (use .item())")
+        return (self[i] for i in range(len(self.data)))
+
+    def __bool__(self):
+        """The truth of a one-element tensor; an error for any other size (as in PyTorch)."""
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"the truth value of a tensor with {self.data.size} elements is ambiguous; "
+                "compare its numbers explicitly, e.g. (t.data > 0).any() or .all()"
+            )
+        return bool(self.data.item())
+
+    def __array__(self, dtype=None, copy=None):
+        """``np.asarray(t)`` gives the numbers, as it does for a PyTorch tensor."""
+        if copy:
+            return np.array(self.data, dtype=dtype)
+        return self.data if dtype is None else self.data.astype(dtype, copy=False)
 
     def __repr__(self):
         extra = ", requires_grad=True" if self.requires_grad else ""
@@ -165,7 +195,7 @@ class Tensor:
 
     def detach(self):
         """A new leaf tensor sharing the same data, cut off from the graph."""
-        return Tensor(self.data)
+        return Tensor._from_op(self.data)
 
     def zero_grad(self):
         """Forget the accumulated gradient (the next backward starts from zero)."""
@@ -193,7 +223,7 @@ class Tensor:
                 )
             grad = np.ones(self.data.shape, self.data.dtype)
         else:
-            grad = np.array(_to_array(grad), dtype=self.dtype)
+            grad = _to_array(grad, dtype=self.dtype)
             if grad.shape != self.shape:
                 raise ValueError(
                     f"backward(): grad has shape {grad.shape} but the tensor has shape {self.shape}; they must match"
@@ -252,6 +282,42 @@ class Tensor:
 
     def __neg__(self):
         return Neg.apply(self)
+
+    # ---- in-place updates: `w -= lr * w.grad` inside no_grad() ------------
+
+    def _update(self, ufunc, other):
+        """``self = ufunc(self, other)`` without a graph node; the same Tensor object stays.
+
+        The result is a new array bound to ``.data`` (not written into the old
+        one), so a graph that saved the old array still computes the right
+        gradient. Like PyTorch, refused while recording a graph for a tensor
+        that requires grad.
+        """
+        if self.requires_grad and is_grad_enabled():
+            raise RuntimeError(
+                "in-place update of a tensor that requires grad while the graph is being recorded; "
+                "wrap it in `with no_grad():` (as in an optimizer step), or write x = x - ... "
+                "to make a new node"
+            )
+        other = as_tensor(other, like=self).data
+        result = ufunc(self.data, other)
+        if result.shape != self.data.shape:
+            raise ValueError(f"in-place update: a tensor of shape {self.shape} cannot take a result "
+                             f"of shape {result.shape}")
+        self.data = result.astype(self.data.dtype, copy=False)
+        return self
+
+    def __iadd__(self, other):
+        return self._update(np.add, other)
+
+    def __isub__(self, other):
+        return self._update(np.subtract, other)
+
+    def __imul__(self, other):
+        return self._update(np.multiply, other)
+
+    def __itruediv__(self, other):
+        return self._update(np.true_divide, other)
 
     def __getitem__(self, index):
         if isinstance(index, Tensor):

@@ -259,11 +259,15 @@ def test_tensor_relu_has_zero_slope_at_zero_and_below():
     np.testing.assert_array_equal(x.grad, [0.0, 0.0, 5.0])
 
 
-def test_tensor_pow_exponent_gradient_needs_a_positive_base():
-    base = Tensor(np.array([0.0, 1.0]))
+def test_tensor_pow_exponent_gradient_needs_a_non_negative_base():
+    base = Tensor(np.array([-1.0, 1.0]))
     exponent = Tensor(np.array([2.0, 2.0]), requires_grad=True)
     with pytest.raises(ValueError):
         (base**exponent).sum().backward()
+    # at base 0 the exponent's gradient is 0, as in PyTorch (tests/test_tensor_edges.py)
+    zero = Tensor(np.array([0.0, 3.0]))
+    (zero**exponent).sum().backward()
+    np.testing.assert_allclose(exponent.grad, [0.0, 9.0 * np.log(3.0)])
 
 
 MATMUL_SHAPES = [

@@ -113,11 +113,12 @@ def test_parameter_keeps_its_own_copy_of_the_array():
 def test_replacing_a_parameter_by_a_plain_tensor_is_refused():
     """Like PyTorch. Before, the weight silently vanished from parameters()."""
     lin = linear(2, 2)
+    with pytest.raises(TypeError, match="parameter 'weight'.*\\.data"):
+        lin.weight = Tensor(np.zeros((2, 2)))
     with no_grad():
-        with pytest.raises(TypeError, match="parameter 'weight'.*\\.data"):
-            lin.weight -= 0.1 * np.ones((2, 2))
-    assert len(lin.parameters()) == 2
-    lin.weight.data -= 0.1  # the in-place way works
+        lin.weight -= 0.1 * np.ones((2, 2))  # in place: the same Parameter, still registered
+    assert len(lin.parameters()) == 2 and isinstance(lin.weight, nn.Parameter)
+    lin.weight.data -= 0.1  # writing to .data works too
     lin.bias = None  # None is allowed, as in PyTorch
     assert [name for name, _ in lin.named_parameters()] == ["weight"]
 

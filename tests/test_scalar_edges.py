@@ -127,3 +127,11 @@ def test_integer_and_numpy_inputs_become_floats():
     for raw in (3, True, np.float32(0.5), np.int64(7)):
         v = Value(raw)
         assert type(v.data) is float and v.data == float(raw)
+
+
+@pytest.mark.parametrize("base, k", [(1e-308, -1), (-1e-200, -1), (-1e-150, -2), (1e-150, -2), (-1e-80, -3)])
+def test_a_slope_beyond_the_largest_float_is_signed_inf_like_pytorch(base, k):
+    out, grads = ours(lambda a: a**k, [base])
+    t_out, t_grads = torch_grads(lambda a: a**k, [base])
+    assert same(out, t_out)
+    assert grads[0] == t_grads[0] and math.isinf(grads[0]), (base, k, grads, t_grads)
