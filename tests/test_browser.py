@@ -29,7 +29,8 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHAPTER = "03-worked-backprop"
-BINDER = "https://mybinder.org/v2/gh/minigrad-course/backprop-from-scratch/main?urlpath=lab/tree/book/{lang}/{stem}.md"
+BINDER = "https://mybinder.org/v2/gh/minigrad-course/backprop-from-scratch/main?urlpath=lab/tree/notebooks/{lang}/{stem}.ipynb"
+COLAB = "https://colab.research.google.com/github/minigrad-course/backprop-from-scratch/blob/notebooks/{lang}/{stem}.ipynb"
 
 pytestmark = [
     pytest.mark.browser,
@@ -229,10 +230,22 @@ def test_outputs_graphs_and_binder_link_are_visible(tab, site_url, lang):
     # copy buttons on code cells (sphinx-copybutton)
     assert page.locator("article .cell_input button.copybtn").count() >= 5
 
-    # the Binder launch link of this very chapter
+    # the Binder and Colab links of this chapter's student notebook, in the rocket's menu
     binder = page.locator("a[href^='https://mybinder.org/']")
     assert binder.count() == 1
     assert binder.get_attribute("href") == BINDER.format(lang=lang, stem=CHAPTER)
+    colab = page.locator("a[href^='https://colab.research.google.com/']")
+    assert colab.count() == 1
+    assert colab.get_attribute("href") == COLAB.format(lang=lang, stem=CHAPTER)
+    page.locator(".dropdown-launch-buttons button.dropdown-toggle").click()
+    assert binder.is_visible() and colab.is_visible()
+    # the student notebook downloads from the site itself
+    download = page.locator(f"a[href$='notebooks/{lang}/{CHAPTER}.ipynb']:not([href^='https:'])")
+    assert download.count() == 1
+    response = page.request.get(download.evaluate("a => a.href"))
+    assert response.ok and response.json()["cells"][0]["cell_type"] == "markdown"
+    # no live code: sphinx-thebe's script is not on the page
+    assert page.evaluate("() => typeof THEBE_JS_URL === 'undefined' && typeof initThebe === 'undefined'")
     tab.assert_no_errors()
 
 
