@@ -12,6 +12,11 @@ executing the following cell" marker, as in tests/test_book.py). Separately, the
 engine tests are run against the same mutated copy (pytest -x, hypothesis on its
 'mutation' profile); a mutant is *caught by the tests* when they fail.
 
+Shared with mutation testing (scripts/mutation.sh): the backward rules are the
+classes and Value._*_backward methods named in scripts/mutation-targets.txt, and
+the engine tests are [tool.mutmut] pytest_add_cli_args_test_selection in
+pyproject.toml.
+
 Faults
 ------
 scalar rules (Value._*_backward, which accumulate into parent.grad):
@@ -42,6 +47,8 @@ Each mutant then builds only the chapters that run its rule.
 import argparse
 import ast
 import concurrent.futures as futures
+import dataclasses
+import fnmatch
 import json
 import os
 import re
@@ -49,8 +56,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
+import tomllib
 from pathlib import Path
 
 
@@ -59,37 +66,69 @@ sys.path.insert(0, str(ROOT / "tests"))
 from bookutils import build, copy_book, toc_chapters  # noqa: E402
 
 CELL_FAILED = "An error occurred while executing the following cell"
-ENGINE_TESTS = ["test_scalar.py", "test_tensor*.py", "test_functional*.py", "test_gradcheck*.py", "test_nn*.py", "test_mutation_killers.py"]
 BINARY_SCALAR = {"_add_backward", "_mul_backward", "_pow_backward"}
 BROADCASTING = {"Add", "Sub", "Mul", "Div", "Pow", "MatMul"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Mutant:
+    """One injected fault: ``kind`` "scalar" (a Value._*_backward rule) or "tensor" (a Function)."""
+
+    kind: str
+    module: str  # the minigrad module that defines the rule, e.g. "ops"
+    rule: str  # "_mul_backward" (scalar) or "Mul" (tensor)
+    fault: str  # drop, assign, sign, swap, no-unbroadcast
+
+    @property
+    def trace_key(self):  # how the tracing copy of minigrad logs the rule
+        return f"{self.kind}:{self.rule}"
+
+    @property
+    def name(self):  # the rule as the table shows it
+        return f"Value.{self.rule}" if self.kind == "scalar" else f"{self.rule}.backward"
+
+
 FAST = [
-    ("scalar", "_mul_backward", "sign"),
-    ("scalar", "_tanh_backward", "assign"),
-    ("tensor", "Mul", "no-unbroadcast"),
-    ("tensor", "MatMul", "swap"),
+    Mutant("scalar", "scalar", "_mul_backward", "sign"),
+    Mutant("scalar", "scalar", "_tanh_backward", "assign"),
+    Mutant("tensor", "ops", "Mul", "no-unbroadcast"),
+    Mutant("tensor", "ops", "MatMul", "swap"),
 ]
 
 
 # --------------------------------------------------------------------------
-# Which chapters, which rules
+# The shared configuration: the engine tests and the backward code
 # --------------------------------------------------------------------------
 
+MUTMUT = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
+ENGINE_TESTS = MUTMUT["pytest_add_cli_args_test_selection"]  # what mutation.sh runs against each mutant
+SEP = "\u01c1"  # "ǁ": mutmut names the method Class.f of module m "m.xǁClassǁf"
+TARGETS = [line.strip() for line in (ROOT / "scripts/mutation-targets.txt").read_text().splitlines()
+           if line.strip() and not line.lstrip().startswith("#")]
 
-def scalar_rules():
-    tree = ast.parse((ROOT / "minigrad/scalar.py").read_text())
-    value = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Value")
-    return [f.name for f in value.body if isinstance(f, ast.FunctionDef) and re.fullmatch(r"_\w+_backward", f.name)]
+
+def _is_target(module, cls, function):
+    """Is this function in scripts/mutation-targets.txt (the list mutation.sh mutates)?"""
+    mangled = f"minigrad.{module}.x{SEP}{cls}{SEP}{function}__mutmut_1"
+    return any(fnmatch.fnmatchcase(mangled, target) for target in TARGETS)
 
 
-def tensor_rules():
-    """(module, class) of every Function subclass with its own backward."""
+def backward_rules():
+    """(kind, module, rule) of every backward rule among the targets.
+
+    Scalar rules are the Value._*_backward methods; tensor rules are the classes
+    whose ``backward`` is a target (the Function subclasses).
+    """
+    modules = sorted({t.split(".")[1] for t in TARGETS})
     rules = []
-    for module in ("ops", "functional"):
+    for module in modules:
         tree = ast.parse((ROOT / f"minigrad/{module}.py").read_text())
-        for node in tree.body:
-            if isinstance(node, ast.ClassDef) and any(isinstance(b, ast.Name) and b.id == "Function" for b in node.bases):
-                if any(isinstance(f, ast.FunctionDef) and f.name == "backward" for f in node.body):
-                    rules.append((module, node.name))
+        for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
+            for fn in (f for f in cls.body if isinstance(f, ast.FunctionDef) and _is_target(module, cls.name, f.name)):
+                if cls.name == "Value" and re.fullmatch(r"_\w+_backward", fn.name):
+                    rules.append(("scalar", module, fn.name))
+                elif fn.name == "backward" and cls.name != "Value":
+                    rules.append(("tensor", module, cls.name))
     return rules
 
 
@@ -267,27 +306,25 @@ class TensorEngineFault(ast.NodeTransformer):
         return node
 
 
-def inject(root, kind, rule, fault):
-    """Edit the copy's minigrad so that `rule` has `fault`. Returns False if n/a."""
-    if kind == "scalar":
-        path = root / "minigrad" / "scalar.py"
+def inject(root, mutant):
+    """Edit the copy's minigrad so that the mutant's rule has its fault. Returns False if n/a."""
+    path = root / "minigrad" / f"{mutant.module}.py"
+    if mutant.kind == "scalar":
         tree = ast.parse(path.read_text())
-        transformer = ScalarFault(rule, fault)
+        transformer = ScalarFault(mutant.rule, mutant.fault)
         tree = transformer.visit(tree)
         if not transformer.changed:
             return False
         path.write_text(ast.unparse(ast.fix_missing_locations(tree)))
         return True
-    module, cls = rule
-    path = root / "minigrad" / f"{module}.py"
-    op_name = _op_name(module, cls)
-    if fault in ("drop", "sign", "swap"):
+    if mutant.fault in ("drop", "sign", "swap"):
         tree = ast.parse(path.read_text())
-        transformer = TensorRuleFault(cls)
+        transformer = TensorRuleFault(mutant.rule)
         tree = transformer.visit(tree)
-        assert transformer.changed, f"no return in {cls}.backward"
-        path.write_text(ast.unparse(ast.fix_missing_locations(tree)) + FAULT_HELPERS.format(fault=fault))
+        assert transformer.changed, f"no return in {mutant.rule}.backward"
+        path.write_text(ast.unparse(ast.fix_missing_locations(tree)) + FAULT_HELPERS.format(fault=mutant.fault))
         return True
+    fault, op_name = mutant.fault, _op_name(mutant.module, mutant.rule)
     autograd_py = root / "minigrad" / "autograd.py"
     tree = ast.parse(autograd_py.read_text())
     transformer = TensorEngineFault(op_name, fault)
@@ -306,14 +343,13 @@ def _op_name(module, cls):
     raise ValueError(f"{cls} has no name")
 
 
-def faults_for(kind, rule):
+def faults_for(kind, module, rule):
     if kind == "scalar":
         return ["drop", "assign", "sign"] + (["swap"] if rule in BINARY_SCALAR else [])
     faults = ["drop", "assign", "sign"]
-    n_inputs = _n_inputs(*rule)
-    if n_inputs >= 2:
+    if _n_inputs(module, rule) >= 2:
         faults.append("swap")
-    if rule[1] in BROADCASTING:
+    if rule in BROADCASTING:
         faults.append("no-unbroadcast")
     return faults
 
@@ -328,8 +364,8 @@ def _n_inputs(module, cls):
 
 
 NOT_APPLICABLE = {
-    ("scalar", "_add_backward", "swap"): "both operands get out.grad: swapping changes nothing",
-    ("tensor", "Add", "swap"): "both gradients are grad_out: swapping changes nothing",
+    Mutant("scalar", "scalar", "_add_backward", "swap"): "both operands get out.grad: swapping changes nothing",
+    Mutant("tensor", "ops", "Add", "swap"): "both gradients are grad_out: swapping changes nothing",
 }
 
 
@@ -339,10 +375,8 @@ NOT_APPLICABLE = {
 
 
 def run_mutant(mutant, chapters, workdir, with_tests=True):
-    kind, rule, fault = mutant
-    label = rule if kind == "scalar" else rule[1]
-    root = copy_book(workdir / f"{kind}-{label}-{fault}", chapters)
-    if not inject(root, kind, rule, fault):
+    root = copy_book(workdir / f"{mutant.kind}-{mutant.rule}-{mutant.fault}", chapters)
+    if not inject(root, mutant):
         return dict(mutant=mutant, book="n/a", tests="n/a", seconds=0)
     start = time.monotonic()
     result = build(root)
@@ -366,15 +400,13 @@ def run_engine_tests(root):
     (root / "tests").mkdir(exist_ok=True)
     for helper in ("conftest.py", "bookutils.py"):
         shutil.copy(ROOT / "tests" / helper, root / "tests" / helper)
-    tests = []
-    for pattern in ENGINE_TESTS:
-        for path in sorted((ROOT / "tests").glob(pattern)):
-            shutil.copy(path, root / "tests" / path.name)
-            tests.append(f"tests/{path.name}")
+    for test in ENGINE_TESTS:
+        shutil.copy(ROOT / test, root / test)
     (root / "pytest.ini").write_text("[pytest]\nmarkers =\n    book: x\n    browser: x\n")
-    env = dict(os.environ, PYTHONPATH=str(root), MINIGRAD_HYPOTHESIS_PROFILE="mutation", PYTHONDONTWRITEBYTECODE="1")
+    env = dict(os.environ, PYTHONPATH=str(root), PYTHONDONTWRITEBYTECODE="1")
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
+        [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--hypothesis-profile=mutation",
+         *ENGINE_TESTS],
         cwd=root, env=env, capture_output=True, text=True, timeout=900,
     )
     return {0: "missed", 1: "caught"}.get(result.returncode, f"error {result.returncode}")
@@ -405,45 +437,36 @@ def main():
         return 2
     exercised = set().union(*rules_by_chapter.values())
 
-    mutants = []
-    for rule in scalar_rules():
-        mutants += [("scalar", rule, f) for f in faults_for("scalar", rule) if f"scalar:{rule}" in exercised]
-    for rule in tensor_rules():
-        mutants += [("tensor", rule, f) for f in faults_for("tensor", rule) if f"tensor:{rule[1]}" in exercised]
-    unexercised = sorted(
-        ({f"scalar:{r}" for r in scalar_rules()} | {f"tensor:{r[1]}" for r in tensor_rules()}) - exercised
-    )
+    rules = backward_rules()
+    mutants = [Mutant(kind, module, rule, fault) for kind, module, rule in rules
+               for fault in faults_for(kind, module, rule) if f"{kind}:{rule}" in exercised]
+    unexercised = sorted({f"{kind}:{rule}" for kind, _, rule in rules} - exercised)
     if args.fast:
-        mutants = [m for m in mutants if (m[0], m[1] if m[0] == "scalar" else m[1][1], m[2]) in FAST]
+        mutants = [m for m in mutants if m in FAST]
     if args.only:
-        mutants = [m for m in mutants if args.only.lower() in (m[1] if m[0] == "scalar" else m[1][1]).lower()]
+        mutants = [m for m in mutants if args.only.lower() in m.rule.lower()]
 
     def chapters_for(mutant):
-        key = f"{mutant[0]}:{mutant[1] if mutant[0] == 'scalar' else mutant[1][1]}"
-        return [s for s in code_stems if key in rules_by_chapter[s]]
+        return [s for s in code_stems if mutant.trace_key in rules_by_chapter[s]]
 
     print(f"{len(mutants)} mutants, {args.jobs} at a time ({time.monotonic() - start:.0f} s so far)", flush=True)
-    results = []
-    todo = []
-    for m in mutants:
-        key = (m[0], m[1] if m[0] == "scalar" else m[1][1], m[2])
-        if key in NOT_APPLICABLE:
-            results.append(dict(mutant=m, book="n/a", tests="n/a", seconds=0, cell=NOT_APPLICABLE[key]))
-        else:
-            todo.append(m)
+    results = [dict(mutant=m, book="n/a", tests="n/a", seconds=0, cell=NOT_APPLICABLE[m])
+               for m in mutants if m in NOT_APPLICABLE]
+    todo = [m for m in mutants if m not in NOT_APPLICABLE]
     with futures.ThreadPoolExecutor(args.jobs) as pool:
         jobs = {pool.submit(run_mutant, m, chapters_for(m), workdir, not args.no_tests): m for m in todo}
         for job in futures.as_completed(jobs):
             r = job.result()
             r["chapters"] = chapters_for(r["mutant"])
             results.append(r)
-            kind, rule, fault = r["mutant"]
-            print(f"  {kind:6s} {rule if kind == 'scalar' else rule[1]:22s} {fault:15s} book: {r['book']:8s} tests: {r['tests']:7s} ({r['seconds']} s)", flush=True)
+            m = r["mutant"]
+            print(f"  {m.kind:6s} {m.rule:22s} {m.fault:15s} book: {r['book']:8s} tests: {r['tests']:7s} ({r['seconds']} s)", flush=True)
 
     print_table(results, rules_by_chapter, unexercised)
     print(f"\n{len(results)} mutants in {time.monotonic() - start:.0f} s")
     if args.json:
-        args.json.write_text(json.dumps([dict(r, mutant=[r["mutant"][0], r["mutant"][1] if r["mutant"][0] == "scalar" else r["mutant"][1][1], r["mutant"][2]]) for r in results], indent=1))
+        rows = [dict(r, mutant=[r["mutant"].kind, r["mutant"].rule, r["mutant"].fault]) for r in results]
+        args.json.write_text(json.dumps(rows, indent=1))
     if not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)
     missed = [r for r in results if r["book"] not in ("caught", "n/a")]
@@ -454,14 +477,13 @@ def print_table(results, rules_by_chapter, unexercised):
     order = ["drop", "assign", "sign", "swap", "no-unbroadcast"]
     table = {}
     for r in results:
-        kind, rule, fault = r["mutant"]
-        name = f"Value.{rule}" if kind == "scalar" else f"{rule[1]}.backward"
+        mutant = r["mutant"]
         if r["book"] == "n/a":
             cell = "n/a"
         else:
             tests = {"caught": "T", "missed": "-"}.get(r["tests"], "?")
             cell = tests + "/" + ("B" if r["book"] == "caught" else "-")
-        table.setdefault(name, {})[fault] = cell
+        table.setdefault(mutant.name, {})[mutant.fault] = cell
     print("\nrule x fault -> caught by the engine Tests / caught by the Book  (T/B = both, -/- = neither, ? = not run)")
     print(f"| {'rule':26s} | " + " | ".join(f"{f:14s}" for f in order) + " |")
     print("|" + "-" * 28 + "|" + "|".join("-" * 16 for _ in order) + "|")

@@ -28,42 +28,21 @@ def built_site(tmp_path_factory):
     return out / "_build" / "html"
 
 
+# --- Hypothesis profiles, chosen on the command line ------------------------------
+# pytest runs the property tests on the "minigrad" profile; another is chosen with
+# --hypothesis-profile=NAME. The tests do not pin max_examples themselves, so the
+# profile decides how many examples each property test tries.
+#   mutation  (scripts/mutation.sh, scripts/book_gate.py) mutation testing runs the
+#             suite once per mutant: a few derandomized examples, the same every
+#             time, and no shrinking (the first failing example is all we need).
+#   thorough  many more examples, for a long run after changing an op.
 
+from hypothesis import Phase, settings  # noqa: E402
 
-# --- hypothesis under mutation testing -------------------------------------------
-# MINIGRAD_HYPOTHESIS_PROFILE=mutation (set by scripts/mutation.sh) runs every
-# property test on a few derandomized examples: mutation testing runs the suite
-# once per mutant, so it needs the suite fast and the same examples every time.
-# Tests pin max_examples in their own @settings, which beats a loaded profile,
-# so the cap is applied to each collected test's settings as well.
-
-from hypothesis import Phase as _Phase  # noqa: E402
-from hypothesis import settings as _hypothesis_settings  # noqa: E402
-
-# No shrinking: under a mutant the first failing example is all we need, and
-# shrinking it can take longer than the rest of the suite.
-_NO_SHRINK = (_Phase.explicit, _Phase.reuse, _Phase.generate)
-_hypothesis_settings.register_profile(
-    "mutation", max_examples=8, derandomize=True, database=None, deadline=None, print_blob=False, phases=_NO_SHRINK
+settings.register_profile("minigrad", max_examples=40, deadline=None)
+settings.register_profile(
+    "mutation", max_examples=8, derandomize=True, database=None, deadline=None, print_blob=False,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
 )
-_PROFILE = os.environ.get("MINIGRAD_HYPOTHESIS_PROFILE")
-if _PROFILE:
-    _hypothesis_settings.load_profile(_PROFILE)
-
-
-def pytest_collection_modifyitems(items):
-    if not _PROFILE:
-        return
-    profile = _hypothesis_settings.get_profile(_PROFILE)
-    for item in items:
-        test = getattr(item, "obj", None)
-        pinned = getattr(test, "_hypothesis_internal_use_settings", None)
-        if pinned is not None:
-            test._hypothesis_internal_use_settings = _hypothesis_settings(
-                pinned,
-                max_examples=min(pinned.max_examples, profile.max_examples),
-                derandomize=True,
-                database=None,
-                deadline=None,
-                phases=profile.phases,
-            )
+settings.register_profile("thorough", max_examples=1000, deadline=None)
+settings.load_profile("minigrad")  # --hypothesis-profile, if given, is loaded after this

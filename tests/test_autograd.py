@@ -7,10 +7,13 @@ the gradient mode.
 
 import numpy as np
 import pytest
+import torch
 
-from minigrad.autograd import Function, is_grad_enabled, no_grad, topological_order
+import minigrad.functional as F
+from minigrad.autograd import Function, is_grad_enabled, no_grad, topological_order, unbroadcast
 from minigrad.scalar import Value
 from minigrad.tensor import Tensor
+from oracle import ATOL, RTOL, positive, randn
 
 # --------------------------------------------------------------------------
 # topological_order
@@ -269,17 +272,165 @@ def test_the_op_name_defaults_to_the_class_name():
 # --------------------------------------------------------------------------
 
 
-def test_no_grad_records_nothing_and_restores_the_mode_even_after_an_error():
-    x = Tensor(np.array([1.0]), requires_grad=True)
+def test_no_grad_records_nothing_and_restores_the_mode():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
     assert is_grad_enabled()
     with no_grad():
-        assert not is_grad_enabled()
-        y = Cube.apply(x)
+        y = x * 2
         with no_grad():
             pass
-        assert not is_grad_enabled()  # a nested block restores the outer mode, not "on"
-    assert is_grad_enabled() and not y.requires_grad
-    with pytest.raises(ZeroDivisionError):
+        z = y + x
+    assert not y.requires_grad and not z.requires_grad
+    assert y._prev == () and y._op == ""
+    assert (x * 2).requires_grad
+    with pytest.raises(ValueError):
         with no_grad():
-            1 / 0
-    assert is_grad_enabled()
+            raise ValueError("mode must be restored after an exception")
+    assert (x * 2).requires_grad
+
+
+# --------------------------------------------------------------------------
+# unbroadcast and backward (through Tensor.backward)
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "grad_shape,shape",
+    [((2, 3), (3,)), ((2, 3), (1, 3)), ((2, 3), (2, 1)), ((4, 2, 3), (2, 1)), ((4, 2, 3), (1, 1, 3)), ((2, 3), ()), ((3,), (3,))],
+)
+def test_unbroadcast_sums_exactly_the_stretched_axes(grad_shape, shape):
+    grad = randn(*grad_shape)
+    got = unbroadcast(grad, shape)
+    want = torch.tensor(grad).sum_to_size(shape).numpy() if shape else grad.sum()
+    assert got.shape == shape
+    np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
+
+
+def test_unbroadcast_returns_the_same_array_when_nothing_was_broadcast():
+    grad = randn(2, 3)
+    assert unbroadcast(grad, (2, 3)) is grad
+
+
+def test_tensor_backward_seeds_ones_for_a_scalar_and_keeps_the_dtype():
+    x = Tensor([1.0, 2.0, 3.0], requires_grad=True)  # float32
+    (x * x).sum().backward()
+    assert x.grad.dtype == np.float32
+    np.testing.assert_array_equal(x.grad, [2.0, 4.0, 6.0])
+
+
+def test_tensor_backward_with_an_explicit_gradient():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    (x * 3.0).backward([2.0, -1.0])
+    np.testing.assert_array_equal(x.grad, [6.0, -3.0])
+    np.testing.assert_array_equal((x * 3.0).data, [3.0, 6.0])
+
+
+def test_tensor_backward_errors():
+    with pytest.raises(RuntimeError):
+        Tensor([1.0, 2.0]).sum().backward()  # nothing requires grad
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError):
+        (x * 2.0).backward()  # not a single number and no grad given
+    with pytest.raises(ValueError):
+        (x * 2.0).backward(np.ones(3))  # wrong shape
+    # A one-element, non-scalar tensor is fine without a gradient.
+    y = Tensor(np.array([[2.0]]), requires_grad=True)
+    (y * 3.0).backward()
+    np.testing.assert_array_equal(y.grad, [[3.0]])
+
+
+def test_tensor_gradient_is_complete_before_it_is_passed_on():
+    """A diamond: y feeds z and w; y's gradient must hold both uses before it moves on."""
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = x * 2.0
+    z = y * 3.0
+    w = y + z  # dw/dy = 1 + 3
+    u = w * w.exp()  # and w itself is used twice
+    u.sum().backward()
+    t = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    ty = t * 2.0
+    tw = ty + ty * 3.0
+    (tw * tw.exp()).sum().backward()
+    np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=RTOL)
+
+
+def test_tensor_inputs_that_need_no_gradient_get_none_and_others_still_get_theirs():
+    constant = Tensor(np.array([2.0, 3.0]))
+    x = Tensor(np.array([1.0, 4.0]), requires_grad=True)
+    (constant * x + constant).sum().backward()
+    assert constant.grad is None
+    np.testing.assert_array_equal(x.grad, [2.0, 3.0])
+
+
+def test_a_deep_chain_multiplies_every_local_derivative():
+    x = Tensor(np.array([1.0]), requires_grad=True)
+    y = x
+    for _ in range(5000):
+        y = y * 1.0001
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad, [1.0001**5000], rtol=1e-9)
+
+
+# --------------------------------------------------------------------------
+# What the built-in ops' backward methods return
+# --------------------------------------------------------------------------
+
+
+class Spy(Function):
+    """The identity, recording the dtype of the gradient that reaches it."""
+
+    name = "spy"
+    seen = []
+
+    @staticmethod
+    def forward(ctx, a):
+        return a
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        Spy.seen.append(grad_out.dtype)
+        return (grad_out,)
+
+
+def test_gradients_keep_the_dtype_of_a_float32_graph():
+    """The seed, an explicit grad and GetItem's scatter are all float32 for float32 tensors."""
+    x = Tensor(np.array([1.0, 2.0, 3.0], dtype=np.float32), requires_grad=True)
+    Spy.seen.clear()
+    Spy.apply(x).sum().backward()  # seeded with ones
+    Spy.apply(x).backward(np.array([1.0, 2.0, 3.0]))  # an explicit float64 grad
+    Spy.apply(x)[np.array([0, 2, 2])].sum().backward()  # through GetItem's scatter
+    assert Spy.seen == [np.float32, np.float32, np.float32]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda a, b: a * b,
+        lambda a, b: a / b,
+        lambda a, b: a**b,
+        lambda a, b: a @ b,
+        lambda a, b: F.linear(a, b),
+    ],
+    ids=["mul", "div", "pow", "matmul", "linear"],
+)
+def test_backward_returns_none_for_an_input_that_needs_no_gradient(make):
+    """Function.backward's contract: None (no work) for inputs with requires_grad=False."""
+    for requires in ((True, False), (False, True)):
+        a = Tensor(positive(3, 3), requires_grad=requires[0])
+        b = Tensor(positive(3, 3), requires_grad=requires[1])
+        out = make(a, b)
+        grads = out._ctx.function.backward(out._ctx, np.ones(out.shape))
+        for grad, needed in zip(grads, requires):
+            if needed:
+                assert isinstance(grad, np.ndarray)
+            else:
+                assert grad is None
+
+
+def test_linear_returns_no_bias_gradient_when_the_bias_needs_none():
+    x = Tensor(randn(5, 3), requires_grad=True)
+    weight = Tensor(randn(4, 3), requires_grad=True)
+    for out in (F.linear(x, weight), F.linear(x, weight, Tensor(randn(4)))):
+        grads = out._ctx.function.backward(out._ctx, np.ones(out.shape))
+        assert isinstance(grads[0], np.ndarray) and isinstance(grads[1], np.ndarray)
+        assert len(grads) == 2 or grads[2] is None

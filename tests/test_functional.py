@@ -9,9 +9,10 @@ from hypothesis.extra import numpy as hnp
 
 import minigrad.functional as F
 from minigrad.tensor import Tensor
+from oracle import randn, tensor_check
 
 RTOL, ATOL = 1e-10, 1e-12
-SETTINGS = settings(max_examples=30, deadline=None)
+SETTINGS = settings(deadline=None)
 
 logits_2d = hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=6),
                        elements=st.floats(-20, 20, allow_nan=False, width=64))
@@ -129,3 +130,32 @@ def test_linear_shape_errors_name_the_shapes():
         F.linear(Tensor(np.ones((4, 3))), Tensor(np.ones((2, 5))))
     with pytest.raises(ValueError, match=r"bias of shape \(3,\).*\(2, 5\)"):
         F.linear(Tensor(np.ones((4, 5))), Tensor(np.ones((2, 5))), Tensor(np.ones(3)))
+
+
+# --------------------------------------------------------------------------
+# The fused functions used twice, with a random upstream gradient (tests/oracle.py)
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_linear(bias):
+    arrays = [randn(5, 3), randn(4, 3)] + ([randn(4)] if bias else [])
+    n = len(arrays)
+    for requires in ([True] * n, [False] + [True] * (n - 1), [True] + [False] * (n - 1)):
+        tensor_check(F.linear, arrays, requires, torch_fn=torch.nn.functional.linear)
+
+
+@pytest.mark.parametrize("axis", [-1, 0, 1])
+def test_softmax_and_log_softmax(axis):
+    x = randn(3, 4)
+    tensor_check(lambda a: F.softmax(a, axis=axis), [x], torch_fn=lambda a: torch.softmax(a, dim=axis))
+    tensor_check(lambda a: F.log_softmax(a, axis=axis), [x], torch_fn=lambda a: torch.log_softmax(a, dim=axis))
+
+
+def test_cross_entropy():
+    targets = np.array([2, 0, 1, 2])
+    tensor_check(
+        lambda a: F.cross_entropy(a, targets),
+        [randn(4, 3)],
+        torch_fn=lambda a: torch.nn.functional.cross_entropy(a, torch.tensor(targets)),
+    )

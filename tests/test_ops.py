@@ -12,10 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from minigrad.tensor import Tensor, no_grad, unbroadcast
+import minigrad.functional as F
+from minigrad.tensor import Tensor, unbroadcast
+from oracle import positive, randn, tensor_check
 
 RTOL, ATOL = 1e-10, 1e-12
-SETTINGS = settings(max_examples=30, deadline=None)
+SETTINGS = settings(deadline=None)
 
 
 # ---- helpers ---------------------------------------------------------------
@@ -255,9 +257,12 @@ def test_index_with_a_tensor():
 @SETTINGS
 @given(data=st.data())
 def test_small_network_expression_like_torch(data):
+    # Small weights keep tanh away from saturation: where tanh rounds to exactly
+    # 1.0 in one library and to 1 - 2**-53 in the other, max sees a tie in one
+    # and not in the other, and the two (both correct) gradients differ.
     x = data.draw(arrays((4, 3)))
-    w = data.draw(arrays((3, 5)))
-    b = data.draw(arrays((5,)))
+    w = data.draw(arrays((3, 5), low=-0.5, high=0.5))
+    b = data.draw(arrays((5,), low=-0.5, high=0.5))
 
     def net(x, w, b):
         h = (x @ w + b).tanh()
@@ -341,22 +346,6 @@ def test_non_leaf_tensors_get_no_grad():
     assert y.grad is None and x.grad[0] == 6.0
 
 
-def test_no_grad_records_nothing_and_restores_the_mode():
-    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
-    with no_grad():
-        y = x * 2
-        with no_grad():
-            pass
-        z = y + x
-    assert not y.requires_grad and not z.requires_grad
-    assert y._prev == () and y._op == ""
-    assert (x * 2).requires_grad
-    with pytest.raises(ValueError):
-        with no_grad():
-            raise ValueError("mode must be restored after an exception")
-    assert (x * 2).requires_grad
-
-
 def test_graph_nodes_expose_prev_and_op():
     a = Tensor(np.ones((2, 3)), requires_grad=True)
     b = Tensor(np.ones((3, 2)), requires_grad=True)
@@ -417,3 +406,173 @@ def test_unbroadcast_inverts_broadcasting(shapes):
     expected = torch.tensor(np.zeros(shape), requires_grad=True)
     torch.broadcast_to(expected, out_shape).backward(torch.from_numpy(grad))
     np.testing.assert_allclose(unbroadcast(grad, shape), expected.grad.numpy(), rtol=1e-12)
+
+
+# --------------------------------------------------------------------------
+# Every op used twice, with a random upstream gradient (tests/oracle.py)
+# --------------------------------------------------------------------------
+
+
+BINARY_LAMBDAS = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+    "pow": lambda a, b: a**b,
+}
+SHAPES = [
+    ((3, 4), (3, 4)),
+    ((3, 4), (4,)),
+    ((4,), (3, 4)),
+    ((3, 1), (1, 4)),
+    ((2, 3, 4), (3, 1)),
+    ((1, 3, 1), (2, 1, 4)),
+    ((), (2, 3)),
+    ((2, 3), ()),
+]
+
+
+@pytest.mark.parametrize("shapes", SHAPES, ids=str)
+@pytest.mark.parametrize("name", sorted(BINARY_LAMBDAS))
+def test_tensor_binary_ops_with_broadcasting(name, shapes):
+    shape_a, shape_b = shapes
+    if name == "pow":
+        arrays = [positive(*shape_a), randn(*shape_b)]
+    elif name == "div":
+        arrays = [randn(*shape_a), randn(*shape_b, low=0.5)]
+    else:
+        arrays = [randn(*shape_a), randn(*shape_b)]
+    for requires in ([True, True], [True, False], [False, True]):
+        tensor_check(BINARY_LAMBDAS[name], arrays, requires)
+
+
+@pytest.mark.parametrize("name", sorted(BINARY_LAMBDAS))
+def test_tensor_binary_op_with_the_same_tensor_twice(name):
+    x = positive(3, 2) if name in ("pow", "div") else randn(3, 2)
+    tensor_check(lambda a: BINARY_LAMBDAS[name](a, a), [x])
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda a: 2.0 - a,
+        lambda a: 2.0 / a,
+        lambda a: 2.0**a,
+        lambda a: a**2.0,
+        lambda a: a**-1.5,
+        lambda a: 3.0 * a + 1.0,
+        lambda a: -a,
+    ],
+    ids=["rsub", "rdiv", "rpow", "pow2", "pow-1.5", "rmul-radd", "neg"],
+)
+def test_tensor_ops_with_constants(fn):
+    tensor_check(fn, [positive(2, 3)])
+
+
+UNARY_FUNCTIONS = {
+    "exp": (lambda a: a.exp(), lambda a: a.exp(), randn),
+    "log": (lambda a: a.log(), lambda a: a.log(), positive),
+    "relu": (lambda a: a.relu(), lambda a: a.relu(), lambda *s: randn(*s, low=0.05)),
+    "tanh": (lambda a: a.tanh(), lambda a: a.tanh(), randn),
+    "sigmoid": (lambda a: a.sigmoid(), lambda a: a.sigmoid(), randn),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNARY_FUNCTIONS))
+def test_tensor_unary_functions(name):
+    ours, theirs, make = UNARY_FUNCTIONS[name]
+    tensor_check(ours, [make(3, 4)], torch_fn=theirs)
+
+
+def test_tensor_relu_has_zero_slope_at_zero_and_below():
+    x = Tensor(np.array([-1.0, 0.0, 2.0]), requires_grad=True)
+    x.relu().backward(np.array([5.0, 5.0, 5.0]))
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0, 5.0])
+
+
+def test_tensor_pow_exponent_gradient_needs_a_non_negative_base():
+    base = Tensor(np.array([-1.0, 1.0]))
+    exponent = Tensor(np.array([2.0, 2.0]), requires_grad=True)
+    with pytest.raises(ValueError):
+        (base**exponent).sum().backward()
+    # at base 0 the exponent's gradient is 0, as in PyTorch (tests/test_tensor_edges.py)
+    zero = Tensor(np.array([0.0, 3.0]))
+    (zero**exponent).sum().backward()
+    np.testing.assert_allclose(exponent.grad, [0.0, 9.0 * np.log(3.0)])
+
+
+MATMUL_SHAPES = [
+    ((3, 4), (4, 5)),
+    ((4,), (4, 5)),
+    ((3, 4), (4,)),
+    ((4,), (4,)),
+    ((2, 3, 4), (2, 4, 5)),
+    ((2, 3, 4), (4, 5)),
+    ((3, 4), (2, 4, 5)),
+    ((1, 3, 4), (2, 4, 5)),
+    ((4,), (2, 4, 5)),
+    ((2, 3, 4), (4,)),
+]
+
+
+@pytest.mark.parametrize("shapes", MATMUL_SHAPES, ids=str)
+def test_tensor_matmul(shapes):
+    arrays = [randn(*shapes[0]), randn(*shapes[1])]
+    for requires in ([True, True], [True, False], [False, True]):
+        tensor_check(lambda a, b: a @ b, arrays, requires)
+
+
+def test_tensor_matmul_with_a_numpy_operand_on_either_side():
+    w = randn(4, 2)
+    tensor_check(lambda a: a @ w, [randn(3, 4)], torch_fn=lambda a: a @ torch.tensor(w))
+    tensor_check(lambda a: w.T @ a, [randn(4, 3)], torch_fn=lambda a: torch.tensor(w.T) @ a)
+
+
+AXES = [None, 0, 1, -1, (0, 2), (1,)]
+
+
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("axis", AXES, ids=str)
+@pytest.mark.parametrize("name", ["sum", "mean", "max"])
+def test_tensor_reductions(name, axis, keepdims):
+    x = randn(2, 3, 4)
+
+    def ours(a):
+        return getattr(a, name)(axis=axis, keepdims=keepdims)
+
+    def theirs(a):
+        dims = tuple(range(a.ndim)) if axis is None else axis
+        if name == "max":
+            return torch.amax(a, dim=dims, keepdim=keepdims)
+        return getattr(torch, name)(a, dim=dims, keepdim=keepdims)
+
+    tensor_check(ours, [x], torch_fn=theirs)
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1])
+def test_tensor_max_shares_the_gradient_between_ties(axis):
+    x = np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 0.5], [3.0, 1.0, 3.0]])
+
+    def theirs(a):
+        return torch.amax(a, dim=(0, 1) if axis is None else axis)
+
+    tensor_check(lambda a: a.max(axis=axis), [x], torch_fn=theirs)
+
+
+@pytest.mark.parametrize(
+    "ours,theirs",
+    [
+        (lambda a: a.reshape(4, 6), lambda a: a.reshape(4, 6)),
+        (lambda a: a.reshape((3, 8)), lambda a: a.reshape(3, 8)),
+        (lambda a: a.transpose(1, 2, 0), lambda a: a.permute(1, 2, 0)),
+        (lambda a: a.transpose(2, 0, 1), lambda a: a.permute(2, 0, 1)),
+        (lambda a: a.T, lambda a: a.permute(2, 1, 0)),
+        (lambda a: a[1], lambda a: a[1]),
+        (lambda a: a[:, 1:3], lambda a: a[:, 1:3]),
+        (lambda a: a[np.array([0, 0, 1])], lambda a: a[torch.tensor([0, 0, 1])]),
+        (lambda a: a[:, np.array([2, 0, 2])], lambda a: a[:, torch.tensor([2, 0, 2])]),
+    ],
+    ids=["reshape", "reshape-tuple", "transpose-120", "transpose-201", "T", "int", "slice", "repeat", "repeat-axis1"],
+)
+def test_tensor_shape_operations(ours, theirs):
+    tensor_check(ours, [randn(2, 3, 4)], torch_fn=theirs)
