@@ -114,7 +114,7 @@ def main():
     cut = text.rindex("\n\n", 0, first_code)
     page.write_text(text[:cut] + "\n\nA sentence added by the build benchmark." + text[cut:])
     seconds, executed, cached, _ = timed_build(root, "prose edit", *extra)
-    html = (root / "_build" / "html" / "book" / "en" / f"{stem}.html").read_text()
+    html = (root / "_build" / "html" / "en" / f"{stem}.html").read_text()
     report(f"4. prose edit in {stem} (en): executed", f"{executed} ({seconds:.1f} s)", "== 0", executed == 0)
     report(
         "   ... the page was re-read (cache hits), new text out",

@@ -12,27 +12,28 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
 LANGUAGES = ("en", "es")
-JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
+BUILD_BOOK = ROOT / "scripts" / "build_book.py"
 
 CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```[ \t]*$", re.S | re.M)
 
 
 def toc_files(toc_path=ROOT / "_toc.yml"):
-    """Every file listed in a table of contents, root first, in order."""
+    """Every page in the table of contents (both sites build from it), root first, in order."""
     toc = yaml.safe_load(Path(toc_path).read_text())
-    return [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part["chapters"]]
+    parts = toc.get("parts", [{"chapters": toc.get("chapters", [])}])
+    return [toc["root"]] + [c["file"] for part in parts for c in part.get("chapters", [])]
 
 
 def toc_chapters():
-    """Chapter stems listed in _toc.yml (English side; the twins come along)."""
-    return list(dict.fromkeys(f.split("/", 2)[2] for f in toc_files() if f.startswith("book/en/")))
+    """Page stems listed in _toc.yml (the same in both languages)."""
+    return list(dict.fromkeys(toc_files()))
 
 
 def built_page(site, language, stem):
     """A page of the built site, parsed: built_page(site, "es", "03-worked-backprop")."""
     from bs4 import BeautifulSoup
 
-    return BeautifulSoup((Path(site) / "book" / language / f"{stem}.html").read_text(), "html.parser")
+    return BeautifulSoup((Path(site) / language / f"{stem}.html").read_text(), "html.parser")
 
 
 def chapter_names(language):
@@ -45,7 +46,7 @@ def code_cells(path):
 
 
 def copy_book(destination, chapters):
-    """A minimal copy of the book: config, extension, minigrad and some chapters.
+    """A minimal copy of the book: config, extensions, minigrad and some chapters.
 
     ``chapters`` are file stems such as "03-worked-backprop"; each is copied in
     both languages and listed in a table of contents of its own.
@@ -62,20 +63,26 @@ def copy_book(destination, chapters):
         (destination / "book" / language).mkdir(parents=True)
         for stem in chapters:
             shutil.copy(BOOK / language / f"{stem}.md", destination / "book" / language / f"{stem}.md")
-    files = [f"book/{language}/{stem}" for language in LANGUAGES for stem in chapters]
-    toc = f"format: jb-book\nroot: {files[0]}\nchapters:\n" + "".join(f"  - file: {f}\n" for f in files[1:])
+    # A root page of its own, so every copy has a table of contents to navigate
+    # (the theme cannot draw the sidebar of a site that is a single page).
+    for language in LANGUAGES:
+        index = destination / "book" / language / "index.md"
+        if not index.exists():
+            index.write_text("# A copy of the book\n")
+    chapters = [stem for stem in chapters if stem != "index"]
+    toc = "format: jb-book\nroot: index\nchapters:\n" + "".join(f"  - file: {stem}\n" for stem in chapters)
     (destination / "_toc.yml").write_text(toc)
     return destination
 
 
 def build(root, *extra_args, warnings_are_errors=False):
-    """Run `jupyter-book build` on root, importing minigrad from root itself.
+    """Build both language sites of root (scripts/build_book.py), importing minigrad from root itself.
 
     PYTHONPATH puts root's own minigrad ahead of the installed one, both for
     Sphinx (which hashes it for the cache) and for the kernels (which inherit
     the environment), so a copy with a broken engine really runs broken.
     """
-    args = [str(JUPYTER_BOOK), "build", str(root), "-n", "--keep-going", *extra_args]
+    args = [sys.executable, str(BUILD_BOOK), "--source", str(root), "-n", "--keep-going", *extra_args]
     if warnings_are_errors:
         args.append("-W")
     env = dict(os.environ, PYTHONPATH=str(root))

@@ -24,6 +24,7 @@ def built_site(tmp_path_factory):
         timeout=1200,
     )
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+    (out / "build.log").write_text(result.stdout + result.stderr)
     return out / "_build" / "html"
 
 

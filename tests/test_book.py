@@ -1,6 +1,8 @@
 """The book: twin parity, executable chapters, and a build that fails on a broken gradient."""
 
 import re
+import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -16,6 +18,9 @@ from bookutils import (
     copy_book,
     toc_files,
 )
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from build_book import SPANISH_LABELS, derive_config  # noqa: E402
 
 BROKEN_MUL = ("        b.grad += a.data * out.grad\n", "        b.grad += 0.0 * out.grad  # BROKEN\n")
 
@@ -48,11 +53,41 @@ def test_chapters_with_code_are_executable_myst_notebooks(path):
     assert front_matter["kernelspec"]["name"] == "python3"
 
 
-def test_table_of_contents_lists_both_languages_alike():
+def test_table_of_contents_lists_every_page_of_both_languages():
+    """One _toc.yml for both sites: its pages are exactly the twins' file names."""
     files = toc_files()
-    by_language = {lang: sorted(f.split("/", 2)[2] for f in files if f.startswith(f"book/{lang}/")) for lang in LANGUAGES}
-    assert by_language["en"] == by_language["es"]
-    assert by_language["en"] == sorted(n[:-3] for n in chapter_names("en"))
+    assert len(files) == len(set(files))
+    assert sorted(files) == sorted(n[:-3] for n in chapter_names("en"))
+
+
+def test_the_two_sites_settings_differ_only_where_they_must(tmp_path):
+    """Each site's settings are derived from the one _config.yml at build time."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    english, spanish = (flatten(derive_config(config, lang, ROOT, tmp_path)) for lang in LANGUAGES)
+    differ = {key for key in english.keys() | spanish.keys() if english.get(key) != spanish.get(key)}
+    assert differ == {
+        "title", "sphinx.config.language", "html.baseurl", "sphinx.config.notfound_urls_prefix", "sphinx.config.notfound_context",
+        "repository.path_to_book", *flatten(SPANISH_LABELS, "sphinx.config."),
+    }  # fmt: skip
+    assert spanish["sphinx.config.language"] == "es" and english["sphinx.config.language"] == "en"
+    assert spanish["html.baseurl"] == config["html"]["baseurl"] + "es/"
+    # one execution cache for both sites
+    assert english["execute.cache"] == spanish["execute.cache"] == str(tmp_path.resolve() / "_build" / ".jupyter_cache")
+    # everything else is _config.yml's own setting
+    original = flatten(config)
+    for key in original.keys() - differ - {"execute.cache", "sphinx.local_extensions", "sphinx.config.templates_path",
+                                           "sphinx.config.locale_dirs", "sphinx.config.site_url"}:
+        assert english[key] == original[key], key
+
+
+def flatten(config, prefix=""):
+    flat = {}
+    for key, value in config.items():
+        if isinstance(value, dict) and not (prefix + key).endswith(("local_extensions", "html_context", "notfound_context")):
+            flat.update(flatten(value, f"{prefix}{key}."))
+        else:
+            flat[prefix + key] = value
+    return flat
 
 
 def test_build_is_configured_to_fail_on_errors():
@@ -68,7 +103,7 @@ def test_build_is_configured_to_fail_on_errors():
 
 @pytest.mark.book
 @pytest.mark.xdist_group("site")
-def test_book_builds_both_languages_with_twin_links(built_site):
+def test_book_builds_one_site_per_language_with_twin_links(built_site):
     for name in chapter_names("en"):
         stem = name[:-3]
         for language, other in (("en", "es"), ("es", "en")):
@@ -78,7 +113,7 @@ def test_book_builds_both_languages_with_twin_links(built_site):
             assert switcher is not None, f"{language}/{stem} has no language switcher"
             link = switcher.select_one("a.lang-twin")
             assert link["href"] == f"../{other}/{stem}.html", f"{language}/{stem} links to {link['href']}"
-            assert (built_site / "book" / language / link["href"]).resolve().exists()
+            assert (built_site / language / link["href"]).resolve().exists()
 
 
 @pytest.mark.book
@@ -91,8 +126,144 @@ def test_book_pages_hold_executed_outputs(built_site):
         text = soup.get_text()
         assert "dL/dc = (-2 via e) + (-10 via f) = -12" in text
         assert "with '=': a.grad = -6, b.grad = -4, c.grad = -2" in text
-        # The traversal table is rendered as a real table, produced by the engine.
-        assert any("diamond!" in table.get_text() for table in soup.select("table"))
+    # The traversal table is a real table, produced by the engine in the page's language.
+    for language, header, mark in (("en", "step", "diamond!"), ("es", "paso", "¡diamante!")):
+        tables = built_page(built_site, language, "03-worked-backprop").select("table")
+        walk = [t for t in tables if mark in t.get_text()]
+        assert walk, f"{language}/03: no engine table marked {mark!r}"
+        assert walk[0].select_one("th").get_text(strip=True) == header
+
+
+# --- a Spanish reader gets a Spanish site ----------------------------------------
+
+# English labels of Sphinx, the themes and the extensions that must not show on a
+# Spanish page (in its text, its attributes or its inline scripts).
+ENGLISH_UI = [
+    "Show code cell", "Hide code cell", "Click to show", "Click to hide", "Toggle primary sidebar",
+    "Toggle secondary sidebar", "Search this book", "Link to this heading", "Link to this definition",
+    "Launch on", "Launch interactive content", "previous page", "next page", "Skip to main content",
+    "On this page", "Download this page", "Fullscreen mode", "Source repository", "Print to PDF",
+    "Contents", "Search Results", "Page not found", "Exercise", "Solution",
+]
+LABELLED = ("title", "aria-label", "placeholder", "data-bs-title", "alt")
+
+
+def site_pages(site, language):
+    return sorted((Path(site) / language).glob("*.html"))
+
+
+def ui_text(path):
+    """A built page's text, attribute labels and inline scripts, without code and its output."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    for code in soup.select("div.cell_input, div.cell_output, pre, code, .output"):
+        code.decompose()
+    labels = [str(value) for tag in soup.find_all(True) for name, value in tag.attrs.items() if name in LABELLED]
+    scripts = [script.get_text() for script in soup.find_all("script") if not script.get("src")]
+    return "\n".join([soup.get_text(" "), *labels, *scripts])
+
+
+@pytest.mark.book
+@pytest.mark.xdist_group("site")
+def test_spanish_pages_show_no_english_labels(built_site):
+    found = []
+    for path in site_pages(built_site, "es"):
+        text = ui_text(path)
+        found += [f"es/{path.name}: {label!r}" for label in ENGLISH_UI if label in text]
+    assert not found, "\n".join(found)
+    # the list is real: the English site shows some of them
+    english = ui_text(built_site / "en" / "03-worked-backprop.html")
+    assert sum(label in english for label in ENGLISH_UI) >= 8
+
+
+@pytest.mark.book
+@pytest.mark.xdist_group("site")
+def test_spanish_pages_link_to_no_english_page_but_their_twin(built_site):
+    site = Path(built_site).resolve()
+    for path in site_pages(built_site, "es"):
+        soup = built_page(built_site, "es", path.stem)
+        for link in soup.find_all("a", href=True):
+            href = link["href"].split("#")[0].split("?")[0]
+            if not href or "://" in href or href.startswith(("mailto:", "javascript:")):
+                continue
+            target = (path.parent / href).resolve()
+            if target.is_relative_to(site / "en"):
+                assert target == site / "en" / path.name, f"es/{path.name} links to {link['href']}"
+        nav = [a["href"] for a in soup.select("nav.bd-docs-nav a[href], .prev-next-area a[href]")]
+        assert nav and not any("/en/" in href or href.startswith("../") for href in nav), (path.name, nav)
+
+
+@pytest.mark.book
+@pytest.mark.xdist_group("site")
+def test_each_site_has_its_own_search_index_and_stemmer(built_site):
+    import json
+
+    index = {}
+    for language in LANGUAGES:
+        text = (Path(built_site) / language / "searchindex.js").read_text(encoding="utf-8")
+        index[language] = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+        assert sorted(index[language]["docnames"]) == sorted(toc_files())
+    stemmers = {lang: (Path(built_site) / lang / "_static" / "language_data.js").read_text() for lang in LANGUAGES}
+    assert "SpanishStemmer" in stemmers["es"] and "SpanishStemmer" not in stemmers["en"]
+    # Spanish words stemmed as Spanish: retropropagación, retropropagar -> retropropag;
+    # gradientes -> gradient; Spanish stop words are not indexed
+    spanish, english = index["es"]["terms"], index["en"]["terms"]
+    assert "retropropag" in spanish and "gradient" in spanish
+    assert not {"de", "la", "que", "los"} & set(spanish)
+    assert "backpropag" in english and "retropropag" not in english
+
+
+@pytest.mark.book
+@pytest.mark.xdist_group("site")
+def test_twins_are_paired_for_search_engines(built_site):
+    base = yaml.safe_load((ROOT / "_config.yml").read_text())["html"]["baseurl"]
+    for language in LANGUAGES:
+        for stem in toc_files():
+            head = built_page(built_site, language, stem).head
+            alternates = {link["hreflang"]: link["href"] for link in head.select("link[rel=alternate][hreflang]")}
+            assert alternates == {
+                "en": f"{base}en/{stem}.html", "es": f"{base}es/{stem}.html", "x-default": f"{base}en/{stem}.html",
+            }, (language, stem)
+            assert head.select_one("link[rel=canonical]")["href"] == f"{base}{language}/{stem}.html"
+        sitemap = (Path(built_site) / language / "sitemap.xml").read_text()
+        for stem in toc_files():
+            assert f"<loc>{base}{language}/{stem}.html</loc>" in sitemap
+            assert f'hreflang="en" href="{base}en/{stem}.html"' in sitemap
+            assert f'hreflang="es" href="{base}es/{stem}.html"' in sitemap
+        assert "404.html" not in sitemap and "search.html" not in sitemap
+    root = (Path(built_site) / "sitemap.xml").read_text()
+    assert f"<loc>{base}en/sitemap.xml</loc>" in root and f"<loc>{base}es/sitemap.xml</loc>" in root
+
+
+@pytest.mark.book
+@pytest.mark.xdist_group("site")
+def test_every_site_has_a_404_page_in_its_language(built_site):
+    for language, title in (("en", "Page not found"), ("es", "Página no encontrada")):
+        soup = built_page(built_site, language, "404")
+        assert soup.html["lang"] == language
+        assert soup.select_one("article h1").get_text(strip=True).startswith(title)
+    assert (Path(built_site) / "404.html").exists()
+
+
+@pytest.mark.book
+@pytest.mark.xdist_group("site")
+def test_root_page_links_both_sites(built_site):
+    root = (Path(built_site) / "index.html").read_text()
+    assert 'href="en/index.html"' in root and 'href="es/index.html"' in root
+    assert "navigator.languages" in root
+
+
+@pytest.mark.book
+@pytest.mark.xdist_group("site")
+def test_the_spanish_build_executes_no_notebook(built_site):
+    log = (Path(built_site).parent.parent / "build.log").read_text()
+    english, spanish = log.split("build_book: es:")
+    assert "build_book: en:" in english
+    assert "Executing notebook" not in spanish
+    assert spanish.count("Using cached notebook") == len(
+        [stem for stem in toc_files() if code_cells(BOOK / "es" / f"{stem}.md")]
+    )
 
 
 # --- the gate: a broken gradient must fail the build ------------------------------

@@ -70,8 +70,8 @@ def browser():
 class Page:
     """A browser tab that records console errors and uncaught page errors."""
 
-    def __init__(self, browser, site_url):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def __init__(self, browser, site_url, locale="en-US"):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
         self.page = self.context.new_page()
         self.errors = []
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text} ({m.location})"))
@@ -108,27 +108,46 @@ def tab(browser, site_url):
     page.close()
 
 
-def test_landing_page_renders(tab, site_url):
-    tab.goto(f"{site_url}/index.html")  # a redirect to book/en/index.html
-    page = tab.page
-    page.wait_for_url(re.compile(r"/book/en/index\.html$"))
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert page.locator("article h1").first.inner_text().startswith("Backprop from scratch")
-    cards = page.locator("article .sd-card")
-    assert cards.count() >= 2 and cards.first.is_visible()
-    assert page.locator("article a[href='glossary.html']").count() >= 1
-    tab.shot("landing-en")
-    tab.assert_no_errors()
+@pytest.mark.parametrize(
+    "locale, lang, title",
+    [("en-US", "en", "Backprop from scratch"), ("es-ES", "es", "Retropropagación desde cero"), ("fr-FR", "en", "Backprop")],
+)
+def test_root_sends_the_visitor_to_the_browsers_language(browser, site_url, locale, lang, title):
+    tab = Page(browser, site_url, locale=locale)
+    try:
+        tab.goto(f"{site_url}/index.html")
+        page = tab.page
+        page.wait_for_url(re.compile(rf"/{lang}/index\.html$"))
+        page.wait_for_load_state("networkidle")
+        assert page.locator("html").get_attribute("lang") == lang
+        assert page.locator("article h1").first.inner_text().startswith(title)
+        cards = page.locator("article .sd-card")
+        assert cards.count() >= 2 and cards.first.is_visible()
+        assert page.locator("article a[href='glossary.html']").count() >= 1
+        tab.shot(f"landing-{locale}")
+        tab.assert_no_errors()
+    finally:
+        tab.close()
+
+
+def test_root_links_both_sites_without_javascript(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site_url}/index.html")
+    assert page.url.endswith("/index.html") and "/en/" not in page.url
+    links = {a.get_attribute("hreflang"): a.get_attribute("href") for a in page.locator("a").all()}
+    assert links == {"en": "en/index.html", "es": "es/index.html"}
+    context.close()
 
 
 def test_switcher_goes_to_the_spanish_twin_and_back(tab, site_url):
     page = tab.page
-    tab.goto(f"{site_url}/book/en/{CHAPTER}.html")
+    tab.goto(f"{site_url}/en/{CHAPTER}.html")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("article h1").first.inner_text().startswith("03 — Worked backprop")
 
     page.locator("nav.lang-switcher a.lang-twin").click()
-    page.wait_for_url(re.compile(rf"/book/es/{CHAPTER}\.html$"))
+    page.wait_for_url(re.compile(rf"/es/{CHAPTER}\.html(#.*)?$"))
     page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == "es"
     assert page.locator("article h1").first.inner_text().startswith("03 — Retropropagación")
@@ -140,15 +159,44 @@ def test_switcher_goes_to_the_spanish_twin_and_back(tab, site_url):
     tab.shot("chapter03-es")
 
     page.locator("nav.lang-switcher a.lang-twin").click()
-    page.wait_for_url(re.compile(rf"/book/en/{CHAPTER}\.html$"))
+    page.wait_for_url(re.compile(rf"/en/{CHAPTER}\.html(#.*)?$"))
     assert page.locator("html").get_attribute("lang") == "en"
+    tab.assert_no_errors()
+
+
+def test_switcher_keeps_the_section_being_read(tab, site_url):
+    """Scrolled to a section, the switcher (it stays in view) opens the twin at the same section."""
+    page = tab.page
+    tab.goto(f"{site_url}/es/{CHAPTER}.html")
+    anchor = page.evaluate(
+        """() => {
+            const anchors = [...document.querySelectorAll("article section > span[id^='sec-']:not([id*='.'])")];
+            const anchor = anchors[3];  // the fourth ## section: Paso 4 / Step 4
+            anchor.parentElement.scrollIntoView();
+            window.scrollBy(0, 50);
+            return anchor.id;
+        }"""
+    )
+    page.wait_for_timeout(300)
+    spanish_heading = page.locator(f"[id='{anchor}'] + h2, [id='{anchor}'] ~ h2").first.inner_text()
+    switcher = page.locator("nav.lang-switcher a.lang-twin")
+    assert switcher.is_visible() and switcher.evaluate("a => a.getBoundingClientRect().top >= 0")
+    switcher.click()
+    page.wait_for_url(re.compile(rf"/en/{CHAPTER}\.html#{re.escape(anchor)}$"))
+    page.wait_for_load_state("networkidle")
+    english = page.locator(f"[id='{anchor}']")
+    english_heading = page.locator(f"[id='{anchor}'] ~ h2").first
+    assert english_heading.is_visible()
+    # the same step of the walk-through, in the other language
+    assert spanish_heading.startswith("Paso 4") and english_heading.inner_text().startswith("Step 4")
+    assert english.count() == 1
     tab.assert_no_errors()
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_outputs_graphs_and_binder_link_are_visible(tab, site_url, lang):
     page = tab.page
-    tab.goto(f"{site_url}/book/{lang}/{CHAPTER}.html")
+    tab.goto(f"{site_url}/{lang}/{CHAPTER}.html")
 
     outputs = page.locator("article div.cell_output")
     assert outputs.count() >= 8
@@ -201,23 +249,35 @@ def test_outputs_graphs_and_binder_link_are_visible(tab, site_url, lang):
     tab.assert_no_errors()
 
 
-def test_search_for_a_spanish_word_finds_spanish_pages(tab, site_url):
+@pytest.mark.parametrize(
+    "lang, query",
+    [("es", "retropropagación"), ("es", "gradientes"), ("en", "backpropagation"), ("en", "gradients")],
+)
+def test_each_site_searches_its_own_pages(tab, site_url, lang, query):
+    """Each site has its own index, stemmed in its language: results stay in that language."""
     page = tab.page
-    tab.goto(f"{site_url}/search.html?q=gradiente")
+    tab.goto(f"{site_url}/{lang}/search.html?q={query}")
+    # results are listed one by one; the summary line gets its count at the end
+    page.wait_for_function("/\\d/.test(document.querySelector('#search-results .search-summary')?.innerText)")
     results = page.locator("#search-results ul.search li a")
-    results.first.wait_for(timeout=15_000)
-    hrefs = [a.get_attribute("href") for a in results.all()]
-    assert any("book/es/" in href for href in hrefs), hrefs
-    tab.shot("search-gradiente")
+    urls = [a.evaluate("a => a.href") for a in results.all()]
+    assert len(urls) >= 3, urls
+    assert all(f"/{lang}/" in url for url in urls), urls
+    tab.shot(f"search-{lang}-{query}")
     tab.assert_no_errors()
 
 
-def test_glossary_pages_are_twins(tab, site_url):
+def test_glossary_pages_are_twins_and_chapters_link_their_terms(tab, site_url):
     page = tab.page
-    tab.goto(f"{site_url}/book/es/glossary.html")
+    tab.goto(f"{site_url}/es/{CHAPTER}.html")
+    term = page.locator("article a.reference.internal[href*='glossary.html#term-']").first
+    term.click()
+    page.wait_for_url(re.compile(r"/es/glossary\.html#term-"))
     assert page.locator("html").get_attribute("lang") == "es"
-    assert "retropropagación" in page.locator("article table").inner_text()
+    glossary = page.locator("article dl.glossary")
+    assert "retropropagación" in glossary.inner_text()
+    assert page.locator(f"[id='{page.url.split('#')[1]}']").is_visible()
     page.locator("nav.lang-switcher a.lang-twin").click()
-    page.wait_for_url(re.compile(r"/book/en/glossary\.html$"))
-    assert "backpropagation" in page.locator("article table").inner_text()
+    page.wait_for_url(re.compile(r"/en/glossary\.html(#.*)?$"))
+    assert "backpropagation" in page.locator("article dl.glossary").inner_text()
     tab.assert_no_errors()

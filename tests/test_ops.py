@@ -257,9 +257,12 @@ def test_index_with_a_tensor():
 @SETTINGS
 @given(data=st.data())
 def test_small_network_expression_like_torch(data):
+    # Small weights keep tanh away from saturation: where tanh rounds to exactly
+    # 1.0 in one library and to 1 - 2**-53 in the other, max sees a tie in one
+    # and not in the other, and the two (both correct) gradients differ.
     x = data.draw(arrays((4, 3)))
-    w = data.draw(arrays((3, 5)))
-    b = data.draw(arrays((5,)))
+    w = data.draw(arrays((3, 5), low=-0.5, high=0.5))
+    b = data.draw(arrays((5,), low=-0.5, high=0.5))
 
     def net(x, w, b):
         h = (x @ w + b).tanh()
