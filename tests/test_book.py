@@ -53,6 +53,53 @@ def test_chapters_with_code_are_executable_myst_notebooks(path):
     assert front_matter["kernelspec"]["name"] == "python3"
 
 
+# What the engine writes on a page (tables, captions, plots) is glued by one code cell
+# in both languages (NAME_en, NAME_es), and each page shows its own.
+GLUED_PER_LANGUAGE = {
+    "02-chain-rule.md": ["walk_table", "rules_table", "chain_table"],
+    "03-worked-backprop.md": ["walk_table"] + [f"step_{i}_caption" for i in range(1, 10)] + ["views_table"],
+    "04-backprop-engine.md": ["shares_table", "order_table"],
+    "05-tensors-broadcasting.md": ["unbroadcast_table", "patterns_table"],
+    "06-checking-gradients.md": ["errors_plot", "checks_table", "float32_table"],
+    "07-modules.md": ["names_table", "mlp_table"],
+    "08-training.md": ["cross_entropy_table", "loss_plot", "mistakes_plot"],
+    "09-vectorized-backward.md": ["gates_table"],
+}
+SHOWN_GLUE = re.compile(r"\{glue(?::md|:figure)?\}[` ]([A-Za-z0-9_]+)")
+
+
+def shown_glue(language, name):
+    return SHOWN_GLUE.findall((BOOK / language / name).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", chapter_names("en"))
+def test_each_twin_shows_the_engine_output_glued_in_its_language(name):
+    shown = {language: shown_glue(language, name) for language in LANGUAGES}
+    for language in LANGUAGES:
+        others = [g for g in shown[language] for other in LANGUAGES
+                  if other != language and g.endswith(f"_{other}")]
+        assert not others, f"{language}/{name} shows {others}"
+    untranslated = lambda names: [re.sub(r"_(en|es)$", "", g) for g in names]
+    assert untranslated(shown["en"]) == untranslated(shown["es"]), f"{name}: the twins show different glue"
+    for base in GLUED_PER_LANGUAGE.get(name, []):
+        for language in LANGUAGES:
+            assert f"{base}_{language}" in shown[language], f"{language}/{name} does not show {base}_{language}"
+
+
+@pytest.mark.parametrize("name", chapter_names("en"))
+def test_no_code_cell_displays_a_table_in_one_language(name):
+    """A cell's value is shown as is on both pages: a table must be glued per language instead."""
+    import ast
+
+    for i, cell in enumerate(code_cells(BOOK / "en" / name)):
+        source = "\n".join(line for line in cell.splitlines() if not line.startswith(":"))
+        body = ast.parse(source).body
+        last = body[-1] if body else None
+        shown = (isinstance(last, ast.Expr) and isinstance(last.value, ast.Call)
+                 and getattr(last.value.func, "id", None) in ("Markdown", "display", "HTML"))
+        assert not shown, f"{name}: code cell {i + 1} displays {last.value.func.id}(...) in one language"
+
+
 def test_table_of_contents_lists_every_page_of_both_languages():
     """One _toc.yml for both sites: its pages are exactly the twins' file names."""
     files = toc_files()
