@@ -8,7 +8,7 @@ and compares the output and every input's gradient with torch's.
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -257,12 +257,16 @@ def test_index_with_a_tensor():
 @SETTINGS
 @given(data=st.data())
 def test_small_network_expression_like_torch(data):
-    # Small weights keep tanh away from saturation: where tanh rounds to exactly
-    # 1.0 in one library and to 1 - 2**-53 in the other, max sees a tie in one
-    # and not in the other, and the two (both correct) gradients differ.
     x = data.draw(arrays((4, 3)))
-    w = data.draw(arrays((3, 5), low=-0.5, high=0.5))
-    b = data.draw(arrays((5,), low=-0.5, high=0.5))
+    w = data.draw(arrays((3, 5)))
+    b = data.draw(arrays((5,)))
+    # max splits its gradient between tied entries, in both libraries. But a tie
+    # can exist in one library and not in the other: BLAS may round one column
+    # of x @ w an ulp differently, and tanh saturates to exactly 1.0 in one
+    # library and to 1 - 2**-53 in the other. Both gradients are then correct
+    # for their own numbers, so this test keeps every row's maximum clear.
+    top_two = np.sort(np.tanh(x @ w + b), axis=1)[:, -2:]
+    assume(np.all(top_two[:, 1] - top_two[:, 0] > 1e-9))
 
     def net(x, w, b):
         h = (x @ w + b).tanh()
