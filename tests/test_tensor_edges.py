@@ -195,6 +195,17 @@ def test_derivative_of_x_to_the_zero_is_zero_even_at_zero():
     np.testing.assert_array_equal(x.grad, [0.0, 0.0])
 
 
+def test_powers_at_zero_give_their_gradients_without_a_numpy_warning():
+    # Inside the backward rule, 0 ** -1 (for d/dx) and log(0) (for d/de) are computed
+    # and then masked out: the learner must see the right gradients and no
+    # "divide by zero" or "invalid value" RuntimeWarning from numpy.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        compare_pow([0.0, 0.0, 2.0], [0.0, 2.0, 3.0])
+
+
 def test_negative_base_is_fine_where_its_own_exponent_is_an_integer():
     compare_pow([-2.0, 4.0, -1.5], [3.0, 0.5, 2.0], exponent_grad=False)
 
