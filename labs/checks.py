@@ -424,7 +424,7 @@ def _compare_array(what_en, what_es, got, expected, why_candidates=None, tol=1e-
                 break
         where = f"[{', '.join(map(str, i))}]" if got.ndim else ""
         wrong_gradient(f"{what_en}{', entry ' + where if where else ''}",
-                       f"{what_es}{', entrada ' + where if where else ''}", expected[i], got[i], why)
+                       f"{what_es}{', elemento ' + where if where else ''}", expected[i], got[i], why)
 
 
 def unbroadcast(unbroadcast):
@@ -539,7 +539,7 @@ def numerical_grad(my_numerical_grad):
         numeric = my_numerical_grad(f, given)
     if not np.array_equal(given, x_data):
         fail("my_numerical_grad left x changed: put each entry back after nudging it.",
-             "my_numerical_grad dejó x cambiado: devuelve cada entrada a su valor tras moverla.")
+             "my_numerical_grad dejó x cambiado: devuelve cada elemento a su valor tras moverlo.")
     forward = np.zeros_like(x_data)
     for i in np.ndindex(x_data.shape):
         bumped = x_data.copy()
