@@ -5,8 +5,9 @@ loss, backward pass, plain SGD update. All in float32, same weights, same data.
 
   minigrad   this repository
   numpy      the floor: the fastest numpy step we could write by hand (gradients
-             derived on paper, one softmax, weights stored transposed, the learning
-             rate folded into the output gradient, buffers reused)
+             derived on paper, one softmax over column-major logits, weights stored
+             transposed, the input transposed once, the learning rate folded into
+             the output gradient, updates in place, an outer product at batch 1)
   torch      PyTorch on the CPU
   mygrad     MyGrad (a numpy autograd with a PyTorch-like API)
   autograd   HIPS autograd (differentiates numpy code by tracing it)
@@ -87,6 +88,9 @@ def numpy_setup(x, y, weights):
     rows = np.arange(len(y))
     xt = x.T.copy()  # the input is fixed: transpose it once for d_w1 = x.T @ d_h
     scale = np.float32(LR / len(y))  # mean over the batch and learning rate in one factor
+    # a.T @ b sums over the batch; with a batch of one it is an outer product, which
+    # numpy's broadcasting multiply computes about 5x faster than its matmul does.
+    batch_sum = np.multiply if len(y) == 1 else np.matmul
 
     def step():
         nonlocal w1t, b1, w2t, b2  # updated in place below
@@ -94,7 +98,7 @@ def numpy_setup(x, y, weights):
         h = x @ w1t
         h += b1
         np.maximum(h, 0, out=h)  # relu in place; h > 0 is also where relu passes gradients
-        logits = h @ w2t
+        logits = np.asfortranarray(h @ w2t)  # column-major: the row max and sum below run per column, fast
         logits += b2
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)  # the one softmax
@@ -106,9 +110,9 @@ def numpy_setup(x, y, weights):
         d_h = p @ w2t.T
         d_h *= h > 0
         # SGD update, in place
-        w2t -= h.T @ p
+        w2t -= batch_sum(h.T, p)
         b2 -= p.sum(axis=0)
-        w1t -= xt @ d_h
+        w1t -= batch_sum(xt, d_h)
         b1 -= d_h.sum(axis=0)
         return loss
 
@@ -221,34 +225,50 @@ PEERS = {"minigrad": minigrad_setup, "numpy": numpy_setup, "torch": torch_setup,
 
 
 def time_steps(steps, repeats, rounds, warmup):
-    """Median seconds per step of each implementation, timed in interleaved blocks.
+    """Per implementation: the median seconds per step in each round, timed in interleaved blocks.
 
-    Blocks of steps, in several rounds, so slow drifts of the machine hit all
-    alike; not step by step, or the thread pools of numpy/torch/jax would fight
-    over the cores. The garbage collector is off while timing, as in timeit.
+    Blocks of steps, in many short rounds, so slow drifts of a shared machine
+    hit every implementation in the same round alike; not step by step, or the
+    thread pools of numpy/torch/jax would fight over the cores. The garbage
+    collector is off while timing, as in timeit.
     """
-    times = {name: [] for name in steps}
+    per_round = {name: [] for name in steps}
     gc.disable()
     try:
         for _ in range(rounds):
             for name, step in steps.items():
                 for _ in range(warmup):
                     step()
-                for _ in range(repeats // rounds):
+                times = []
+                for _ in range(max(1, repeats // rounds)):
                     start = time.perf_counter()
                     step()
-                    times[name].append(time.perf_counter() - start)
+                    times.append(time.perf_counter() - start)
+                per_round[name].append(statistics.median(times))
     finally:
         gc.enable()
-    return {name: statistics.median(t) for name, t in times.items()}
+    return per_round
+
+
+def summarize(per_round):
+    """Milliseconds per step and ratio to numpy: medians over rounds.
+
+    The ratio is the median of the per-round ratios, each taken between blocks
+    timed moments apart, so a machine that slows down for a while slows both
+    sides of a ratio.
+    """
+    floor = per_round["numpy"]
+    return {name: (statistics.median(times) * 1e3,
+                   statistics.median(t / f for t, f in zip(times, floor)))
+            for name, times in per_round.items()}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batches", type=int, nargs="+", default=[1, 32, 128])
     parser.add_argument("--repeats", type=int, default=600, help="timed steps per implementation and batch")
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--warmup", type=int, default=20, help="untimed steps before each block")
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=5, help="untimed steps before each block")
     parser.add_argument("--threads", type=int, default=2, help="threads per library (read at start-up)")
     parser.add_argument("--only", nargs="+", choices=list(PEERS), help="run only these (numpy always runs)")
     args = parser.parse_args()
@@ -268,14 +288,14 @@ def main():
         # Sanity check: every implementation computes the same first loss.
         losses = {name: step() for name, step in steps.items()}
         assert max(losses.values()) - min(losses.values()) < 1e-4, losses
-        results[batch] = time_steps(steps, args.repeats, args.rounds, args.warmup)
+        results[batch] = summarize(time_steps(steps, args.repeats, args.rounds, args.warmup))
 
-    print(f"one training step, 784-128-10 MLP, float32, {THREADS} thread(s), median of {args.repeats} steps; "
-          "ms per step (ratio to the numpy floor)")
+    print(f"one training step, 784-128-10 MLP, float32, {THREADS} thread(s), {args.repeats} steps in "
+          f"{args.rounds} rounds; ms per step (ratio to the numpy floor), medians over rounds")
     header = "".join(f"{'batch ' + str(b):>20s}" for b in args.batches)
     print(f"  {'':9s}{header}")
     for name in results[args.batches[0]]:
-        cells = "".join(f"{results[b][name] * 1e3:10.3f} ({results[b][name] / results[b]['numpy']:5.2f}x)"
+        cells = "".join(f"{results[b][name][0]:10.3f} ({results[b][name][1]:5.2f}x)"
                         for b in args.batches)
         print(f"  {name:9s}{cells}")
     return results

@@ -29,6 +29,7 @@ returns, ``unbroadcast`` and ``backward``, the loop that runs the chain rule.
 """
 
 import contextlib
+import sys
 import threading
 
 import numpy as np
@@ -87,21 +88,21 @@ def topological_order(root, include=None):
     Inputs are visited first to last: the same order as micrograd's recursive
     ``build_topo``.
     """
-    order, visited = [], set()
-    stack = [(root, False)]
+    order, visited = [], {root}
+    # The stack holds the path from root down to the node being explored, each
+    # with an iterator over its inputs: what a recursive call would keep in
+    # its frame ("which of my inputs have I done?").
+    stack = [(root, iter(root._prev))]
     while stack:
-        node, inputs_done = stack.pop()
-        if inputs_done:
-            order.append(node)  # every input is already in `order`
-            continue
-        if node in visited:
-            continue
-        visited.add(node)
-        stack.append((node, True))  # come back once the inputs are done
-        # Reversed, so the first input is popped (visited) first.
-        for parent in reversed(node._prev):
+        node, inputs = stack[-1]
+        for parent in inputs:
             if parent not in visited and (include is None or include(parent)):
-                stack.append((parent, False))
+                visited.add(parent)
+                stack.append((parent, iter(parent._prev)))  # explore it first, then come back
+                break
+        else:  # every input of node is in `order`: so node can go after them
+            stack.pop()
+            order.append(node)
     return order
 
 
@@ -190,36 +191,25 @@ class Function:
 
 
 def _input_gradients(node, grad_out):
-    """Run the backward of the op that made ``node``, and check what it returns.
+    """Run the backward of the op that made ``node``: one gradient (or None) per input.
 
     A backward must return one gradient per input, each with its input's
     shape (or with a shape broadcasting stretched it to, which ``unbroadcast``
     sums back). A mistake here would otherwise give a silently wrong gradient,
-    so it stops with an error that names the Function, the input and the shapes.
+    so ``_pass_to_inputs`` stops with an error that names the Function, the
+    input and the shapes.
     """
-    function, inputs = node._ctx.function, node._prev
+    function = node._ctx.function
     grads = function.backward(node._ctx, grad_out)
     if not isinstance(grads, (tuple, list)):
         grads = (grads,)  # `return grad` for a one-input op, as in PyTorch's examples
-    if len(grads) != len(inputs):
+    if len(grads) != len(node._prev):
         raise TypeError(
             f"{function.__name__}.backward returned {len(grads)} gradient(s) for "
-            f"{len(inputs)} input(s); return one per input, in order (None for an input "
+            f"{len(node._prev)} input(s); return one per input, in order (None for an input "
             "that needs no gradient)"
         )
-    checked = []
-    for i, (parent, grad) in enumerate(zip(inputs, grads)):
-        if grad is not None:
-            if not isinstance(grad, np.ndarray):
-                grad = np.asarray(grad)  # e.g. a numpy scalar from np.sum
-            shape = parent.data.shape
-            if grad.shape != shape and not _sums_down_to(grad.shape, shape):
-                raise ValueError(
-                    f"{function.__name__}.backward returned a gradient of shape {grad.shape} for "
-                    f"input {i}, which has shape {shape}; a gradient must have its input's shape"
-                )
-        checked.append(grad)
-    return checked
+    return grads
 
 
 def _sums_down_to(grad_shape, shape):
@@ -250,6 +240,22 @@ def unbroadcast(grad, shape):
     return grad
 
 
+def _references_to_a_fresh_array():
+    """What ``sys.getrefcount`` says about an array that only one variable holds.
+
+    Measured rather than assumed, because Python versions count the reference
+    the call itself holds differently. Used by ``backward``, which, like
+    PyTorch's AccumulateGrad, keeps a gradient array that nothing else holds
+    as the leaf's ``.grad`` instead of copying it (a copy of every weight's
+    gradient would cost a pass over memory in every training step).
+    """
+    array = np.empty(0)
+    return sys.getrefcount(array)
+
+
+_ONLY_ONE_REFERENCE = _references_to_a_fresh_array()
+
+
 def _requires_grad(node):
     return node.requires_grad
 
@@ -269,15 +275,35 @@ def backward(root, grad):
         grad = grads.pop(node, None)
         if grad is None:  # every op that used this node returned None for it
             continue
-        if node._ctx is None:  # a leaf: store the gradient for the user/optimizer
-            # (astype copies, so .grad never aliases an array used elsewhere)
-            grad = grad.astype(node.data.dtype)
-            node.grad = grad if node.grad is None else node.grad + grad
+        if node._ctx is not None:  # made by an op: the chain rule passes grad on to its inputs
+            _pass_to_inputs(node, grad, grads)
             continue
-        for parent, parent_grad in zip(node._prev, _input_gradients(node, grad)):
-            if parent_grad is None or not parent.requires_grad:
-                continue
-            # Chain rule + multivariate rule: if the parent was used several
-            # times, the total gradient is the sum of the contributions.
-            parent_grad = unbroadcast(parent_grad, parent.data.shape)
-            grads[parent] = grads[parent] + parent_grad if parent in grads else parent_grad
+        # A leaf: store the gradient for the user and the optimizer.
+        # If something else can see this array (another input's gradient, an
+        # array an op saved, the seed you passed, or it is a view of one), keep
+        # a copy of our own, so .grad never changes behind your back nor changes
+        # what you hold. Otherwise keep the array itself: nothing else holds it.
+        shared = sys.getrefcount(grad) > _ONLY_ONE_REFERENCE or grad.base is not None
+        grad = grad.astype(node.data.dtype, copy=shared)
+        node.grad = grad if node.grad is None else node.grad + grad
+
+
+def _pass_to_inputs(node, grad, grads):
+    """Add each input's share of ``grad`` (dRoot/dnode) to ``grads``, by the chain rule."""
+    for i, (parent, parent_grad) in enumerate(zip(node._prev, _input_gradients(node, grad))):
+        if parent_grad is None or not parent.requires_grad:
+            continue
+        if not isinstance(parent_grad, np.ndarray):
+            parent_grad = np.asarray(parent_grad)  # e.g. a numpy scalar from np.sum
+        shape = parent.data.shape
+        if parent_grad.shape != shape:
+            if not _sums_down_to(parent_grad.shape, shape):
+                raise ValueError(
+                    f"{node._ctx.function.__name__}.backward returned a gradient of shape "
+                    f"{parent_grad.shape} for input {i}, which has shape {shape}; a gradient "
+                    "must have its input's shape"
+                )
+            parent_grad = unbroadcast(parent_grad, shape)
+        # Chain rule + multivariate rule: if the parent was used several
+        # times, the total gradient is the sum of the contributions.
+        grads[parent] = grads[parent] + parent_grad if parent in grads else parent_grad

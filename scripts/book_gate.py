@@ -274,7 +274,7 @@ class TensorRuleFault(ast.NodeTransformer):
 
 
 class TensorEngineFault(ast.NodeTransformer):
-    """In autograd.backward: overwrite (assign) or skip unbroadcast for one op's inputs."""
+    """In autograd.backward (and its helper _pass_to_inputs): assign, or skip unbroadcast, for one op."""
 
     def __init__(self, op_name, fault):
         self.op_name, self.fault, self.changed = op_name, fault, 0
@@ -285,7 +285,7 @@ class TensorEngineFault(ast.NodeTransformer):
         )
 
     def visit_FunctionDef(self, node):
-        if node.name == "backward":
+        if node.name in ("backward", "_pass_to_inputs"):  # the loop, and the step that hands gradients on
             self.generic_visit(node)
         return node
 

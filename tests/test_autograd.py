@@ -452,3 +452,120 @@ def test_a_gradient_that_is_a_python_number_is_turned_into_an_array():
     x = Tensor(np.array(2.0), requires_grad=True)
     PythonNumberGradient.apply(x).backward()
     assert isinstance(x.grad, np.ndarray) and x.grad.shape == () and x.grad == 3.0
+
+
+# --------------------------------------------------------------------------
+# topological_order against micrograd's recursive build_topo, on random DAGs
+# --------------------------------------------------------------------------
+
+def recursive_build_topo(root):
+    """micrograd's build_topo, verbatim in spirit: the order the iterative sort must reproduce."""
+    order, visited = [], set()
+
+    def build(node):
+        if node not in visited:
+            visited.add(node)
+            for parent in node._prev:
+                build(parent)
+            order.append(node)
+
+    build(root)
+    return order
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_topological_order_is_micrograds_recursive_order_on_random_dags(seed):
+    """Shared inputs, an input used twice by one node, diamonds: the same list, node for node."""
+    rng = np.random.default_rng(seed)
+
+    class Node:
+        def __init__(self, *prev):
+            self._prev = prev
+
+    nodes = [Node() for _ in range(4)]
+    for _ in range(40):
+        arity = int(rng.integers(1, 4))
+        nodes.append(Node(*(nodes[int(i)] for i in rng.integers(0, len(nodes), arity))))
+    root = nodes[-1]
+    assert topological_order(root) == recursive_build_topo(root)
+    skip = set(nodes[:2])
+    order = topological_order(root, include=lambda node: node not in skip)
+    assert not skip & set(order)
+    assert_topological(order, include=lambda node: node not in skip)
+
+
+# --------------------------------------------------------------------------
+# Who owns a leaf's .grad
+# --------------------------------------------------------------------------
+
+class ReturnsSaved(Function):
+    """A learner's op whose backward hands back an array it saved (its input's data!)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return a.sum()
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        (a,) = ctx.saved_arrays
+        return a  # wrong maths on purpose: the point is who owns the array
+
+
+class ReturnsFresh(Function):
+    """An op whose backward returns a new array; it records the array's id, not the array."""
+
+    seen = []
+
+    @staticmethod
+    def forward(ctx, a):
+        return a * 3
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        grad = grad_out * 3
+        ReturnsFresh.seen.append(id(grad))
+        return grad
+
+
+def test_a_gradient_that_an_op_saved_is_copied_into_grad():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    ReturnsSaved.apply(x).backward()
+    assert not np.shares_memory(x.grad, x.data)
+    x.grad[0] = 50.0
+    assert x.data[0] == 1.0
+
+
+def test_a_fresh_gradient_nothing_else_holds_becomes_grad_without_a_copy():
+    """As PyTorch's AccumulateGrad does: no pass over memory when no one can see the array."""
+    ReturnsFresh.seen.clear()
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    ReturnsFresh.apply(x).sum().backward()
+    assert ReturnsFresh.seen == [id(x.grad)]
+
+
+def test_a_gradient_passed_through_to_two_leaves_is_copied_for_each():
+    a = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    b = Tensor(np.array([3.0, 4.0]), requires_grad=True)
+    (a.reshape(1, 2) + b.reshape(1, 2)).sum().backward()  # the add passes one array to both
+    assert not np.shares_memory(a.grad, b.grad)
+
+
+def test_a_leafs_own_backward_seed_is_never_its_grad():
+    seed = np.array([1.0, 1.0])
+    x = Tensor(np.array([5.0, 6.0]), requires_grad=True)
+    x.backward(seed)
+    x.grad += 1
+    np.testing.assert_array_equal(seed, [1.0, 1.0])
+
+
+def test_a_leaf_used_in_two_places_after_a_view_gets_its_own_sum():
+    x = Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    y = Tensor(np.ones((3, 2)), requires_grad=True)
+    (x.T * y + x.T).sum().backward()
+    t_x = torch.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    t_y = torch.ones((3, 2), dtype=torch.float64, requires_grad=True)
+    (t_x.T * t_y + t_x.T).sum().backward()
+    np.testing.assert_allclose(x.grad, t_x.grad.numpy(), rtol=RTOL, atol=ATOL)
+    np.testing.assert_allclose(y.grad, t_y.grad.numpy(), rtol=RTOL, atol=ATOL)
+    assert not np.shares_memory(x.grad, y.grad)

@@ -127,3 +127,36 @@ def test_forward_and_gradients_match_torch():
     expected.backward()
     for ours, theirs in zip(model.parameters(), twin.parameters()):
         np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_linear_stores_its_weight_column_major_and_keeps_it_so():
+    """Column-major only changes the memory layout: shape, values and results stay PyTorch's."""
+    layer = nn.Linear(5, 3, dtype=np.float64)
+    assert layer.weight.shape == (3, 5) and layer.weight.data.flags.f_contiguous
+    x = np.random.default_rng(0).normal(size=(4, 5))
+    layer(Tensor(x)).sum().backward()
+    assert layer.weight.grad.flags.f_contiguous  # the same layout: the update walks both in order
+    before = layer.weight.data.copy()
+    from minigrad import optim
+    optim.SGD(layer.parameters(), lr=0.1).step()
+    np.testing.assert_allclose(layer.weight.data, before - 0.1 * layer.weight.grad)
+    assert layer.weight.data.flags.f_contiguous
+    layer.load_state_dict({"weight": np.ones((3, 5)), "bias": np.zeros(3)})
+    assert layer.weight.data.flags.f_contiguous and (layer.weight.data == 1).all()
+
+
+@pytest.mark.parametrize("batch", [0, 1, 2, 7])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_linear_gradients_match_torch_for_any_batch_and_weight_layout(batch, order):
+    """Batch 1 takes the outer-product path, batch 0 sums nothing; both layouts of the weight."""
+    rng = np.random.default_rng(batch)
+    x = rng.normal(size=(batch, 4))
+    w, b = np.asarray(rng.normal(size=(3, 4)), order=order), rng.normal(size=3)
+    grad_out = rng.normal(size=(batch, 3))
+    ours = [Tensor(x, requires_grad=True), nn.Parameter(w), nn.Parameter(b)]
+    F.linear(*ours).backward(grad_out)
+    theirs = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
+    torch.nn.functional.linear(*theirs).backward(torch.from_numpy(grad_out))
+    for mine, torchs in zip(ours, theirs):
+        np.testing.assert_allclose(mine.grad, torchs.grad.numpy(), rtol=1e-12, atol=1e-12)
+    assert ours[1].grad.flags.f_contiguous == (order == "F")
