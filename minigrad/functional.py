@@ -47,13 +47,14 @@ class Linear(Function):
 
 
 def _weight_gradient(grad_out, x, weight):
-    """grad_out^T @ x, each weight's gradient summed over the batch, laid out in memory like ``weight``.
+    """grad_out^T @ x, each weight's gradient summed over the batch, in an array like ``weight``.
 
-    ``nn.Linear`` stores its weight column-major (see there); its gradient is
-    written column-major too, so the optimizer's ``weight -= lr * grad`` walks
-    both arrays in the same order.
+    Like ``weight`` in dtype (as in PyTorch, a gradient has its tensor's dtype)
+    and in memory layout: ``nn.Linear`` stores its weight column-major (see
+    there), and its gradient is written column-major too, so the optimizer's
+    ``weight -= lr * grad`` walks both arrays in the same order.
     """
-    grad_weight = np.empty_like(weight, dtype=np.result_type(grad_out, x))
+    grad_weight = np.empty_like(weight)
     if x.shape[0] == 1:
         # A batch of one example: the sum has one term, an outer product.
         # numpy's matmul does not hand a product over one term to BLAS and runs

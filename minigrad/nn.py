@@ -193,6 +193,8 @@ class Linear(Module):
     """y = x @ weight.T + bias, with ``weight`` of shape (out_features, in_features) as in PyTorch.
 
     Initialised like ``torch.nn.Linear``: every entry ~ U(-1/sqrt(in), 1/sqrt(in)).
+    One difference from PyTorch, in memory only: the weight is stored
+    column-major (shape, values and results are the same; see ``__init__``).
     """
 
     def __init__(self, in_features, out_features, bias=True, dtype=np.float32):

@@ -160,3 +160,17 @@ def test_linear_gradients_match_torch_for_any_batch_and_weight_layout(batch, ord
     for mine, torchs in zip(ours, theirs):
         np.testing.assert_allclose(mine.grad, torchs.grad.numpy(), rtol=1e-12, atol=1e-12)
     assert ours[1].grad.flags.f_contiguous == (order == "F")
+
+
+@pytest.mark.parametrize("batch", [1, 5])
+def test_a_float32_weight_fed_float64_inputs_gets_a_float32_gradient_of_the_float64_maths(batch):
+    """numpy promotes the forward to float64; the weight's gradient comes back in the weight's dtype."""
+    rng = np.random.default_rng(3)
+    x, w = rng.normal(size=(batch, 4)), rng.normal(size=(3, 4)).astype(np.float32)
+    weight = nn.Parameter(np.asfortranarray(w))
+    out = F.linear(Tensor(x), weight)
+    assert out.dtype == np.float64
+    (out * out).sum().backward()
+    expected = 2 * (x @ w.astype(np.float64).T).T @ x  # d sum(out^2) / dW, in float64
+    assert weight.grad.dtype == np.float32
+    np.testing.assert_allclose(weight.grad, expected.astype(np.float32), rtol=1e-6)
