@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mutation testing of minigrad's backward code with mutmut.
 #
-#   bash scripts/mutation.sh            # set up, run, report (about 12+ minutes on 2 cores)
+#   bash scripts/mutation.sh            # set up, run, report (about 6 minutes on 2 cores)
 #   bash scripts/mutation.sh --report   # only the report of the last run
 #
 # What is mutated: the functions listed in scripts/mutation-targets.txt (the
