@@ -33,6 +33,21 @@ def positive(*shape):
     return rng.uniform(0.5, 2.0, shape)
 
 
+def recursive_build_topo(root):
+    """micrograd's recursive build_topo: the order the iterative topological_order must reproduce."""
+    order, visited = [], set()
+
+    def build(node):
+        if node not in visited:
+            visited.add(node)
+            for parent in node._prev:
+                build(parent)
+            order.append(node)
+
+    build(root)
+    return order
+
+
 
 def tensor_check(fn, arrays, requires=None, torch_fn=None, twice=True, **kwargs):
     """Gradients of sum(upstream * fn(*inputs)) [+ a second use] against PyTorch.

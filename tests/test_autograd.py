@@ -13,7 +13,7 @@ import minigrad.functional as F
 from minigrad.autograd import Function, is_grad_enabled, no_grad, topological_order, unbroadcast
 from minigrad.scalar import Value
 from minigrad.tensor import Tensor
-from oracle import ATOL, RTOL, positive, randn
+from oracle import ATOL, RTOL, positive, randn, recursive_build_topo
 
 # --------------------------------------------------------------------------
 # topological_order
@@ -457,21 +457,6 @@ def test_a_gradient_that_is_a_python_number_is_turned_into_an_array():
 # --------------------------------------------------------------------------
 # topological_order against micrograd's recursive build_topo, on random DAGs
 # --------------------------------------------------------------------------
-
-def recursive_build_topo(root):
-    """micrograd's build_topo, verbatim in spirit: the order the iterative sort must reproduce."""
-    order, visited = [], set()
-
-    def build(node):
-        if node not in visited:
-            visited.add(node)
-            for parent in node._prev:
-                build(parent)
-            order.append(node)
-
-    build(root)
-    return order
-
 
 @pytest.mark.parametrize("seed", range(20))
 def test_topological_order_is_micrograds_recursive_order_on_random_dags(seed):

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import minigrad.functional as F
-from minigrad import nn
+from minigrad import nn, optim
 from minigrad.tensor import Tensor
 
 # ---- Module machinery -----------------------------------------------------------
@@ -137,7 +137,6 @@ def test_linear_stores_its_weight_column_major_and_keeps_it_so():
     layer(Tensor(x)).sum().backward()
     assert layer.weight.grad.flags.f_contiguous  # the same layout: the update walks both in order
     before = layer.weight.data.copy()
-    from minigrad import optim
     optim.SGD(layer.parameters(), lr=0.1).step()
     np.testing.assert_allclose(layer.weight.data, before - 0.1 * layer.weight.grad)
     assert layer.weight.data.flags.f_contiguous

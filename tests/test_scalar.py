@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import minigrad.scalar
 from minigrad.scalar import Value
-from oracle import ATOL, RTOL
+from oracle import ATOL, RTOL, recursive_build_topo
 
 # Moderate magnitudes keep exp/pow finite and finite differences meaningful.
 reals = st.floats(min_value=-3.0, max_value=3.0, allow_nan=False).filter(lambda x: abs(x) > 1e-3)
@@ -170,21 +170,7 @@ def test_topological_order_is_valid_and_matches_micrograd():
     a, b, c = Value(2.0), Value(3.0), Value(4.0)
     L = (a * b + c) * (a - c)
     order = L._topological_order()
-
-    def recursive(root):
-        topo, seen = [], set()
-
-        def build(v):
-            if v not in seen:
-                seen.add(v)
-                for child in v._prev:
-                    build(child)
-                topo.append(v)
-
-        build(root)
-        return topo
-
-    assert order == recursive(L)
+    assert order == recursive_build_topo(L)
     position = {n: i for i, n in enumerate(order)}
     assert all(position[p] < position[n] for n in order for p in n._prev)
 
