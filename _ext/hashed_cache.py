@@ -26,9 +26,9 @@ def minigrad_source_hash():
         digest.update(path.relative_to(package_dir).as_posix().encode())
         digest.update(path.read_bytes())
     # The labs' checks run in every chapter too: a changed check re-executes them.
-    labs_dir = package_dir.parent / "labs"
+    labs_dir = package_dir.parent / "minigrad_labs"
     for path in sorted(labs_dir.rglob("*.py")):
-        digest.update(("labs/" + path.relative_to(labs_dir).as_posix()).encode())
+        digest.update(("minigrad_labs/" + path.relative_to(labs_dir).as_posix()).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -48,15 +48,15 @@ import importlib.util
 import sys
 import types
 
-if importlib.util.find_spec("minigrad") is None or importlib.util.find_spec("labs") is None:
+if importlib.util.find_spec("minigrad") is None or importlib.util.find_spec("minigrad_labs") is None:
     %pip install -q "{pip_url}"
 if importlib.util.find_spec("myst_nb") is None:        # the book's glue(): not needed here
     sys.modules["myst_nb"] = types.ModuleType("myst_nb")
     sys.modules["myst_nb"].glue = lambda name, value, display=True: None
 
-import labs
+import minigrad_labs
 
-labs.set_language("{language}")'''
+minigrad_labs.set_language("{language}")'''
 
 
 def pip_url():

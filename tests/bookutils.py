@@ -53,7 +53,7 @@ def copy_book(destination, chapters):
     """
     destination = Path(destination)
     destination.mkdir(parents=True)
-    for name in ("_config.yml", "_ext", "minigrad", "labs"):
+    for name in ("_config.yml", "_ext", "minigrad", "minigrad_labs"):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))

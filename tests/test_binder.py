@@ -50,10 +50,10 @@ def imported_distributions():
     minigrad and labs (what a learner's kernel runs), third-party only."""
     sources = [cell for language in ("en", "es") for chapter in sorted((BOOK / language).glob("[0-9][0-9]-*.md"))
                for cell in code_cells(chapter)]
-    for package in ("minigrad", "labs"):
+    for package in ("minigrad", "minigrad_labs"):
         sources += [path.read_text() for path in sorted((ROOT / package).glob("*.py"))]
     modules = {name for source in sources for name in IMPORT.findall(source)}
-    modules -= set(sys.stdlib_module_names) | {"minigrad", "labs", "__future__"}
+    modules -= set(sys.stdlib_module_names) | {"minigrad", "minigrad_labs", "__future__"}
     providers = metadata.packages_distributions()
     missing = sorted(m for m in modules if m not in providers)
     assert not missing, f"imported but not installed here: {missing}"

@@ -87,7 +87,7 @@ def test_sphinx_exercise_is_configured_and_pinned():
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     assert "sphinx_exercise" in config["sphinx"]["extra_extensions"]
     assert re.search(r"^sphinx-exercise==\d", (ROOT / "requirements.txt").read_text(), re.M)
-    assert '"labs"' in (ROOT / "pyproject.toml").read_text()
+    assert '"minigrad_labs"' in (ROOT / "pyproject.toml").read_text()
 
 
 def test_labels_of_exercises_are_unique_and_solutions_point_to_them():
@@ -137,7 +137,7 @@ def test_student_notebooks_hold_no_solution_and_no_myst(student_dir, number):
             else:
                 assert not re.search(r"\{[\w:-]+\}`|^:::|^```\{", cell.source, re.M), cell.source
         setup = notebook.cells[1]
-        assert f'labs.set_language("{language}")' in setup.source
+        assert f'minigrad_labs.set_language("{language}")' in setup.source
         assert "pip install" in setup.source and "git+https://github.com/" in setup.source
 
 

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-import labs
-from labs import checks as check
-from labs.feedback import CheckFailed, NotImplementedYet
+import minigrad_labs as labs
+from minigrad_labs import checks as check
+from minigrad_labs.feedback import CheckFailed, NotImplementedYet
 from minigrad.tensor import Function
 
 

@@ -6,9 +6,9 @@ import textwrap
 import numpy as np
 import pytest
 
-import labs
-from labs import checks as check
-from labs.feedback import CheckFailed, NotImplementedYet
+import minigrad_labs as labs
+from minigrad_labs import checks as check
+from minigrad_labs.feedback import CheckFailed, NotImplementedYet
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@
 
 Every chapter ends in a lab. Each exercise is three notebook cells: a stub the
 learner fills in, a solution (only in the book), and a check such as
-``check.diamond_by_hand(diamond_by_hand)``. The checks live in ``labs.checks``;
+``check.diamond_by_hand(diamond_by_hand)``. The checks live in ``minigrad_labs.checks``;
 they compare the learner's code with PyTorch (and finite differences) and say
 which gradient of which node is wrong, and why it probably is.
 
@@ -10,8 +10,8 @@ Messages are in English, Spanish or both (the default, used by the book, whose
 code cells are the same in both languages). A student notebook sets its
 language in its first cell::
 
-    import labs
-    labs.set_language("es")
+    import minigrad_labs
+    minigrad_labs.set_language("es")
 
 or set the environment variable ``MINIGRAD_LAB_LANG=es`` before starting Python.
 """

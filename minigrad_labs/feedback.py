@@ -11,7 +11,7 @@ import os
 import traceback
 from contextlib import contextmanager
 
-import labs
+import minigrad_labs as labs
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 

@@ -13,8 +13,8 @@ half; chapters 05-08 (tensors, modules, training: the stretch) in the second.
 import functools
 import math
 
-from labs.feedback import CheckFailed, close, fail, fmt, learner_code, passed, say, wrong_gradient
-from labs.scalar_oracle import diamond, leaf_values, oracle_grads, random_expression, torch_grads
+from minigrad_labs.feedback import CheckFailed, close, fail, fmt, learner_code, passed, say, wrong_gradient
+from minigrad_labs.scalar_oracle import diamond, leaf_values, oracle_grads, random_expression, torch_grads
 
 MISTAKES = ("overwrite", "forward_order", "no_seed")
 
