@@ -34,15 +34,14 @@ from decimal import Decimal
 from babel import Locale
 from babel.numbers import format_decimal
 
-__all__ = ["number", "LANGUAGES", "NARROW_NBSP"]
-
-LANGUAGES = ("en", "es")
+from minigrad_labs import LANGUAGES
 NARROW_NBSP = "\u202f"  # the RAE's "espacio fino" that does not break a line
 # The spec's parts that this helper knows (Python's format mini-language, restricted
 # to what prose quotes): an optional ',' (group thousands), an optional precision,
 # and the type. Anything else (fill, alignment, width, sign) is for code, not prose.
 _SPEC = re.compile(r"^(?P<group>,)?(?:\.(?P<precision>\d+))?(?P<type>[dfFeEgG%s]?)$")
-_SUPERSCRIPT = str.maketrans("0123456789-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺")
+_SUPERSCRIPT = dict(zip(map(ord, "0123456789-+"), "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺"))
+_SPECIAL = {"inf": "∞", "-inf": "-∞", "nan": "NaN"}  # what Python's format writes for them
 
 
 class _RAESpanish(Locale):
@@ -78,7 +77,7 @@ def number(value, spec="g", language="en"):
     grouped = bool(match["group"])
     precision = match["precision"]
     if kind == "s":  # no spec: an int as an int, a float with the digits repr() gives
-        kind, precision = ("d", None) if isinstance(value, int) else ("r", None)
+        kind = "d" if isinstance(value, int) else "r"
     locale = _LOCALES[language]
 
     if kind == "d":
@@ -95,13 +94,25 @@ def number(value, spec="g", language="en"):
     return _digits(format(float(value), python_spec), grouped, language)
 
 
+def array_text(values, spec="g", language="en"):
+    """A numpy array laid out as numpy prints it, each element written by ``number``: [0,5 1,25] in Spanish."""
+    import numpy as np
+
+    values = np.asarray(values)
+    if values.dtype.kind == "b":  # True and False are Python's words, the same in every language
+        return np.array2string(values, separator=" ")
+    if values.dtype.kind in "iu" and spec[-1] not in "ds":
+        spec = "d"
+    return np.array2string(values, separator=" ", formatter={"all": lambda v: number(v.item(), spec, language)})
+
+
 def _digits(text, grouped, language):
     """Python's digits ("-1234.50", "1.2e-05", "inf") written in the language."""
-    if text in ("inf", "-inf", "nan"):
-        return {"inf": "∞", "-inf": "-∞", "nan": "NaN"}[text]
+    if text in _SPECIAL:
+        return _SPECIAL[text]
     mantissa, _, exponent = text.lower().partition("e")
     written = _decimal(Decimal(mantissa), grouped, language)
-    if exponent:
+    if exponent and int(exponent) != 0:  # 1.5e+00 is just 1.5
         written += f"{NARROW_NBSP}×{NARROW_NBSP}10" + str(int(exponent)).translate(_SUPERSCRIPT)
     return written
 

@@ -19,8 +19,6 @@ import html as _html
 
 import minigrad_labs as labs
 
-__all__ = ["show", "bilingual_html"]
-
 
 def bilingual_html(en, es):
     """The shared protocol's HTML for one message: each language's text, preformatted as cell output."""

@@ -63,7 +63,7 @@ GLUED_PER_LANGUAGE = {
     "06-checking-gradients.md": ["errors_plot", "checks_table", "float32_table"],
     "07-modules.md": ["names_table", "mlp_table"],
     "08-training.md": ["cross_entropy_table", "loss_plot", "mistakes_plot"],
-    "09-vectorized-backward.md": ["gates_table"],
+    "09-vectorized-backward.md": ["gates_table", "speed_plot"],
 }
 SHOWN_GLUE = re.compile(r"\{glue(?::md|:figure)?\}[` ]([A-Za-z0-9_]+)")
 

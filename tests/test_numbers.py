@@ -30,6 +30,7 @@ NBSP = "\u00a0"
         (12345.678, ".3f", "12345.678", f"12{NARROW_NBSP}345,678"),
         (0.978, ".1%", "97.8%", f"97,8{NBSP}%"),
         (0.5, ".0%", "50%", f"50{NBSP}%"),
+        (1.5, ".1e", "1.5", "1,5"),  # no "× 10⁰"
         (1.2e-05, ".1e", f"1.2{NARROW_NBSP}×{NARROW_NBSP}10⁻⁵", f"1,2{NARROW_NBSP}×{NARROW_NBSP}10⁻⁵"),
         (3.0, "g", "3", "3"),
         (0.000123, "g", "0.000123", "0,000123"),
@@ -125,3 +126,14 @@ def test_an_output_in_a_language_no_site_has_is_an_error():
 
     with pytest.raises(ExtensionError, match="'fr'"):
         keep_only('<div class="mg-lang" lang="fr">Bonjour</div>', "en")
+
+
+def test_an_array_is_laid_out_as_numpy_does_with_each_number_in_the_language():
+    import numpy as np
+    from minigrad_labs.numbers import array_text
+
+    grid = np.array([[0.5, 1.0], [2.25, -3.0]])
+    assert array_text(grid, "g", "es") == "[[0,5 1]\n [2,25 -3]]"
+    assert array_text(grid, "g", "en") == "[[0.5 1]\n [2.25 -3]]"
+    assert array_text(np.array([1797, 20000]), ".2f", "es") == f"[1797 20{NARROW_NBSP}000]"  # integers stay integers
+    assert array_text(np.array([True, False]), "g", "es") == "[ True False]"
