@@ -46,8 +46,13 @@ NUMBER = re.compile(rf"(?<![\w.,])\d+(?:(?:[.,]|[{_SPACES}](?=\d{{3}}(?!\d)))\d+
 GROUPS_OF_THREE = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 
 
-def number_findings(token, language, after):
-    """What is wrong with one number token on a page of ``language`` (a list of strings)."""
+def number_findings(token, language, after, written_by_helper=False):
+    """What is wrong with one number token on a page of ``language`` (a list of strings).
+
+    ``written_by_helper``: the number is in a glued value or a `show` line, which
+    minigrad_labs.numbers wrote; there 1,313 is a Spanish decimal (the helper never
+    separates four digits), and tests/test_review.py compares every glued value with
+    its English twin instead."""
     points, commas = token.count("."), token.count(",")
     spaced = re.findall(f"[{_SPACES}]", token)
     found = []
@@ -58,7 +63,8 @@ def number_findings(token, language, after):
             found.append("thousands grouped with points (RAE: a thin space)")
         if commas >= 2 and GROUPS_OF_THREE.fullmatch(token):
             found.append("thousands grouped with commas (English)")
-        elif commas == 1 and points == 0 and re.fullmatch(r"[1-9]\d{0,2},\d{3}", token) and not token.startswith("0"):
+        elif (commas == 1 and points == 0 and re.fullmatch(r"[1-9]\d{0,2},\d{3}", token)
+              and not written_by_helper and not after.startswith("\u202f×")):
             found.append("1,797-like: English thousands, or a decimal with three digits?")
         if any(space != "\u202f" for space in spaced):
             found.append("thousands separated by a space that can break or is not thin (RAE: U+202F)")
@@ -107,6 +113,7 @@ VOSOTROS = re.compile(
 # --- reading a page -----------------------------------------------------------------------
 NOT_PROSE = ["script", "style", "code", "kbd", "samp", ".math", ".headerlink", ".highlight", "nav", "footer"]
 ATTRIBUTES = ("alt", "title", "aria-label")
+HELPER = ("\ue000", "\ue001")  # private-use marks around text minigrad_labs.numbers wrote
 
 
 @dataclass(frozen=True)
@@ -132,6 +139,9 @@ def page_texts(html, language):
     for pre in article.select("pre"):  # program output is code; a .mg-say line is prose
         if not pre.find_parent(class_="mg-lang"):
             pre.decompose()
+    for element in article.select(".pasted-text, .mg-say"):  # mark what the number helper wrote
+        element.insert(0, HELPER[0])
+        element.append(HELPER[1])
     attributes = [element[name] for element in article.find_all(True) for name in ATTRIBUTES if element.get(name)]
     for element in [e for e in article.select("[lang]") if e.get("lang") != language]:
         element.decompose()
@@ -150,7 +160,7 @@ def phrase(words):
 
 
 def context(text, start, end):
-    return text[max(0, start - 40) : end + 40].replace("\n", " ")
+    return text[max(0, start - 40) : end + 40].replace("\n", " ").replace(HELPER[0], "").replace(HELPER[1], "")
 
 
 def review_page(page, html, language, terms):
@@ -158,10 +168,11 @@ def review_page(page, html, language, terms):
     text, roman, attributes = page_texts(html, language)
     findings = []
     for match in NUMBER.finditer(text):
-        before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]
-        if before == "(" and after in ",)":
+        before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 2]
+        if before == "(" and after[:1] in ",)":
             continue  # a shape or a tuple, (3,1): Python's notation, not a number
-        for why in number_findings(match.group(0), language, after):
+        helper = text.count(HELPER[0], 0, match.start()) > text.count(HELPER[1], 0, match.start())
+        for why in number_findings(match.group(0), language, after, helper):
             findings.append(Finding(page, "number", match.group(0), why, context(text, match.start(), match.end())))
     if language != "es":
         return findings

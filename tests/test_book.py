@@ -166,13 +166,19 @@ def test_book_builds_one_site_per_language_with_twin_links(built_site):
 @pytest.mark.book
 @pytest.mark.xdist_group("site")
 def test_book_pages_hold_executed_outputs(built_site):
+    # Each page shows the cells' lines in its own language (minigrad_labs.say, _ext/page_language.py).
+    lines = {"en": ("dL/dc = (-2 via e) + (-10 via f) = -12", "with '=': a.grad = -6, b.grad = -4, c.grad = -2"),
+             "es": ("dL/dc = (-2 por e) + (-10 por f) = -12", "con '=': a.grad = -6, b.grad = -4, c.grad = -2")}
     for language in LANGUAGES:
         soup = built_page(built_site, language, "03-worked-backprop")
         outputs = soup.select("div.cell_output")
         assert len(outputs) >= 8
         text = soup.get_text()
-        assert "dL/dc = (-2 via e) + (-10 via f) = -12" in text
-        assert "with '=': a.grad = -6, b.grad = -4, c.grad = -2" in text
+        for line in lines[language]:
+            assert line in text, f"{language}/03 lacks {line!r}"
+        for other in LANGUAGES:
+            if other != language:
+                assert lines[other][1] not in text, f"{language}/03 shows the {other} line"
     # The traversal table is a real table, produced by the engine in the page's language.
     for language, header, mark in (("en", "step", "diamond!"), ("es", "paso", "¡diamante!")):
         tables = built_page(built_site, language, "03-worked-backprop").select("table")
