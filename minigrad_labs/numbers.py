@@ -31,10 +31,12 @@ value, each written by its own rules:
 import re
 from decimal import Decimal
 
+import numpy as np
 from babel import Locale
 from babel.numbers import format_decimal
 
 from minigrad_labs import LANGUAGES
+
 NARROW_NBSP = "\u202f"  # the RAE's "espacio fino" that does not break a line
 # The spec's parts that this helper knows (Python's format mini-language, restricted
 # to what prose quotes): an optional ',' (group thousands), an optional precision,
@@ -96,8 +98,6 @@ def number(value, spec="g", language="en"):
 
 def array_text(values, spec="g", language="en"):
     """A numpy array laid out as numpy prints it, each element written by ``number``: [0,5 1,25] in Spanish."""
-    import numpy as np
-
     values = np.asarray(values)
     if values.dtype.kind == "b":  # True and False are Python's words, the same in every language
         return np.array2string(values, separator=" ")
