@@ -13,10 +13,14 @@ by jupyter-book ("Search this book..."): it goes through our ``sphinx`` catalog 
 
 One label no catalog can phrase: sphinx-exercise titles a solution "<Solution
 to> <Exercise> N", and Spanish writes «Solución del ejercicio N», the noun in
-lower case mid-sentence (``solution_titles``).
+lower case mid-sentence (``solution_titles``). And one order: Sphinx sorts the
+general index by code point, which puts «exactitud» before «época»; the Spanish
+index is sorted in Spanish alphabetical order (``spanish_order``, also the order
+tests/test_terminology.py keeps the glossary in).
 """
 
 import gettext
+import unicodedata
 from pathlib import Path
 
 from docutils import nodes
@@ -27,6 +31,31 @@ from sphinx.util.i18n import CatalogInfo
 LOCALES = Path(__file__).parent / "locales"
 # Languages whose solution titles write the exercise's name in lower case.
 LOWER_CASE_EXERCISE_IN_SOLUTION = {"es"}
+
+
+def spanish_order(term):
+    """The key of Spanish alphabetical order (RAE; ICU's «es» collation).
+
+    Accents and case are ignored at first (época sorts by e-p-o-c-a, so before
+    exactitud), ñ is a letter of its own after n, a space comes before any letter
+    (word by word: «peso» < «pesos compartidos») and other signs are ignored; ties
+    are broken by accents, then by case.
+    """
+    folded = unicodedata.normalize("NFD", term.lower().replace("ñ", "\0"))
+    letters = []
+    for char in folded:
+        if unicodedata.combining(char):
+            continue
+        if char == "\0":  # ñ
+            letters.append((ord("n"), 1))
+        elif char.isalnum():
+            letters.append((ord(char), 0))
+        elif char == " ":
+            letters.append((0, 0))
+    return letters, term.lower(), term
+
+
+SORT_KEYS = {"es": spanish_order}
 
 
 def add_catalogs(app):
@@ -65,9 +94,19 @@ def solution_titles(app, doctree, docname):
                 break
 
 
+def sort_general_index(app, pagename, templatename, context, doctree):
+    """The entries under each letter of genindex.html in the language's alphabetical order."""
+    key = SORT_KEYS.get(app.config.language)
+    if pagename != "genindex" or key is None or not context.get("genindexentries"):
+        return
+    for _letter, entries in context["genindexentries"]:
+        entries.sort(key=lambda entry: key(entry[0]))
+
+
 def setup(app):
     # builder-inited: after the themes and extensions have registered their catalogs
     app.connect("builder-inited", add_catalogs)
     app.connect("html-page-context", translate_search_placeholder)
     app.connect("doctree-resolved", solution_titles)
+    app.connect("html-page-context", sort_general_index)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

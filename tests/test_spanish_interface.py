@@ -6,6 +6,7 @@ SPANISH_LABELS in scripts/build_book.py. The fast tests read those files; the
 `book` tests read the built Spanish pages.
 """
 
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -15,6 +16,11 @@ import pytest
 from bookutils import ROOT
 
 LOCALE = ROOT / "_ext" / "locales" / "es" / "LC_MESSAGES"
+
+_spec = importlib.util.spec_from_file_location("catalogs", ROOT / "_ext" / "catalogs.py")
+_catalogs = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_catalogs)
+spanish_order = _catalogs.spanish_order
 
 # The usted register (the book says tú) and the politeness formula that goes with it:
 # in interface strings (imperatives included), and in a page's text (where «haga» may be
@@ -123,6 +129,13 @@ def interface_findings(site):
             if title.get_text(" ", strip=True).startswith("Solución") and not re.match(
                     r"Solución del ejercicio \d+", title.get_text(" ", strip=True)):
                 found.append(f"es/{path.name}: solution title {title.get_text(' ', strip=True)!r}")
+    index = Path(site) / "es" / "genindex.html"
+    if index.exists():  # the general index in Spanish alphabetical order (época before exactitud)
+        soup = BeautifulSoup(index.read_text(encoding="utf-8"), "html.parser")
+        for table in soup.select("table.indextable"):
+            terms = [link.get_text(" ", strip=True) for link in table.select("td > ul > li > a")]
+            if terms != sorted(terms, key=spanish_order):
+                found.append(f"es/genindex.html: {terms} is not in Spanish order")
     translations = Path(site) / "es" / "_static" / "translations.js"
     if translations.exists():
         found += [f"es/_static/translations.js: {value!r}" for value in js_messages(translations).values()
