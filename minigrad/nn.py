@@ -175,6 +175,58 @@ class Module:
         """All parameters of this module and its sub-modules, as a list, each one once."""
         return [parameter for _, parameter in self.named_parameters()]
 
+    def named_children(self):
+        """Yield ``(name, module)`` for each direct sub-module, in registration order."""
+        for name, module in self._modules.items():
+            if module is not None:
+                yield name, module
+
+    def children(self):
+        """Yield each direct sub-module."""
+        for _, module in self.named_children():
+            yield module
+
+    def named_modules(self, prefix=""):
+        """Yield ``(name, module)`` for this module ("") and every module below it, each once (as PyTorch)."""
+        yield from self._named_modules(prefix, set())
+
+    def _named_modules(self, prefix, seen):
+        if id(self) in seen:  # a shared layer is listed once, under its first name
+            return
+        seen.add(id(self))
+        yield prefix, self
+        for name, module in self.named_children():
+            yield from module._named_modules(f"{prefix}.{name}" if prefix else name, seen)
+
+    def modules(self):
+        """Yield this module and every module below it, each once."""
+        for _, module in self.named_modules():
+            yield module
+
+    def add_module(self, name, module):
+        """Register ``module`` (or None) under ``name``, as ``setattr`` does, with PyTorch's checks of the name."""
+        if not isinstance(name, str) or not name or "." in name:
+            raise KeyError(f"a module name must be a non-empty string without '.', got {name!r}")
+        if module is not None:
+            _check_module(module, "add_module")
+        _check_new_name(self, name)
+        if module is None:
+            self._modules[name] = None
+        setattr(self, name, module)
+
+    def register_parameter(self, name, parameter):
+        """Register ``parameter`` (a Parameter, or None) under ``name``, as ``setattr`` does."""
+        if not isinstance(name, str) or not name or "." in name:
+            raise KeyError(f"a parameter name must be a non-empty string without '.', got {name!r}")
+        if parameter is not None and not isinstance(parameter, Parameter):
+            raise TypeError(f"register_parameter({name!r}, ...) takes a Parameter or None, "
+                            f"got {type(parameter).__name__}; wrap the array: nn.Parameter(array)")
+        if hasattr(self, name) and name not in self._parameters:
+            raise KeyError(f"{type(self).__name__}: the name {name!r} is already an attribute")
+        if parameter is None:
+            self._parameters[name] = None
+        setattr(self, name, parameter)
+
     def state_dict(self):
         """A dict ``name -> copy of the parameter's array``, every name (shared ones too).
 

@@ -140,3 +140,32 @@ def test_zero_grad_set_to_none_false_zeroes_in_place():
     assert layer.weight.grad is grad and not grad.any()
     layer.zero_grad()
     assert layer.weight.grad is None and layer.bias.grad is None
+
+
+def test_children_modules_and_their_names_like_pytorch():
+    ours, theirs = twins()
+    shared, t_shared = nn.Linear(2, 2), torch.nn.Linear(2, 2)
+    ours.add_module("twice", nn.Sequential(shared, nn.ReLU(), shared))
+    theirs.add_module("twice", torch.nn.Sequential(t_shared, torch.nn.ReLU(), t_shared))
+    assert [n for n, _ in ours.named_children()] == [n for n, _ in theirs.named_children()]
+    assert [n for n, _ in ours.named_modules()] == [n for n, _ in theirs.named_modules()]
+    assert [type(m).__name__ for m in ours.modules()] == [type(m).__name__ for m in theirs.modules()]
+    assert [type(m).__name__ for m in ours.children()] == [type(m).__name__ for m in theirs.children()]
+
+
+def test_add_module_and_register_parameter_check_names_like_pytorch():
+    ours, theirs = nn.Linear(2, 2), torch.nn.Linear(2, 2)
+    for bad in ("", "a.b"):
+        with pytest.raises(KeyError):
+            ours.add_module(bad, nn.ReLU())
+        with pytest.raises(KeyError):
+            theirs.add_module(bad, torch.nn.ReLU())
+    with pytest.raises(KeyError, match="already an attribute"):
+        ours.add_module("forward", nn.ReLU())
+    with pytest.raises(TypeError, match="nn.Parameter"):
+        ours.register_parameter("scale", np.ones(2))
+    ours.register_parameter("scale", None)
+    theirs.register_parameter("scale", None)
+    ours.scale = nn.Parameter(np.ones(2))
+    theirs.scale = torch.nn.Parameter(torch.ones(2))
+    assert list(ours.state_dict()) == list(theirs.state_dict()) == ["weight", "bias", "scale"]
