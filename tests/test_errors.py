@@ -13,6 +13,7 @@ import pytest
 import torch
 
 from minigrad import data, nn, optim, train
+from minigrad.gradcheck import gradcheck, numerical_grad
 from minigrad.scalar import Value
 from minigrad.tensor import Tensor
 
@@ -226,3 +227,26 @@ def test_a_closure_that_cannot_be_pickled_is_named():
 
     with pytest.raises((pickle.PicklingError, AttributeError, TypeError), match="Local"):
         pickle.dumps(Local(1.0) * 2.0)
+
+
+# ---- finite differences ------------------------------------------------------------------
+
+def _x64():
+    return Tensor(np.ones(2), requires_grad=True)
+
+
+GRADCHECK = {
+    "numerical_grad eps=0": (lambda: numerical_grad(lambda v: v * v, 1.0, eps=0), ValueError, ["eps", "> 0", "0"]),
+    "numerical_grad eps=-1e-6": (lambda: numerical_grad(lambda v: v, np.ones(2), eps=-1e-6), ValueError, ["eps"]),
+    "numerical_grad eps=nan": (lambda: numerical_grad(lambda v: v, 1.0, eps=float("nan")), ValueError, ["finite"]),
+    "numerical_grad eps='1e-6'": (lambda: numerical_grad(lambda v: v, 1.0, eps="1e-6"), TypeError, ["eps", "str"]),
+    "gradcheck eps=0": (lambda: gradcheck(lambda t: t.sum(), [_x64()], eps=0.0), ValueError, ["gradcheck", "eps"]),
+    "gradcheck atol=-1": (lambda: gradcheck(lambda t: t.sum(), [_x64()], atol=-1), ValueError, ["atol", ">= 0"]),
+    "gradcheck rtol=None": (lambda: gradcheck(lambda t: t.sum(), [_x64()], rtol=None), TypeError, ["rtol"]),
+}
+
+
+@pytest.mark.parametrize("case", GRADCHECK)
+def test_gradcheck_errors_name_the_argument(case):
+    call, error, words = GRADCHECK[case]
+    raises(call, error, *words)
