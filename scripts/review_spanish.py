@@ -17,7 +17,7 @@ math and preformatted program output:
 - «vosotros» forms (the book says tú).
 
 For every page of the English site it lists numbers written the Spanish way
-(0,2, 70 000). Cell outputs that a cell shows in both languages
+(0,2, 70 000) and common Spanish words left in it. Cell outputs that a cell shows in both languages
 (minigrad_labs.say: `.mg-say`) are prose to the reader and are reviewed too.
 
 Findings that are right as they are go in book/review-allow.yml, each with its
@@ -97,6 +97,11 @@ one two three four five six seven eight nine ten first second third last new old
 about above below after before again all any both few more most other some such same
 very just now over under out up down off because while until between through during
 """.split())
+# Common Spanish words that are not also English words: a Spanish leftover on an English page.
+SPANISH = set("""
+el los las del que para por una unos unas pero como también está están este esta estos estas
+cada sobre entre según hasta desde cuando donde porque aunque sus tus nuestro nuestra más así
+""".split())
 ENGLISH_ENDING = re.compile(r"\b[a-z]{3,}(?:ing|tion|tions)\b")
 # A word on its own: not part of a name with digits, hyphens, dots or slashes
 # (scikit-learn, float32, a file name).
@@ -119,7 +124,7 @@ HELPER = ("\ue000", "\ue001")  # private-use marks around text minigrad_labs.num
 @dataclass(frozen=True)
 class Finding:
     page: str  # "es/08-training.html"
-    kind: str  # "number", "english", "terminology", "vosotros"
+    kind: str  # "number", "english", "spanish", "terminology", "vosotros"
     text: str  # what was found
     why: str
     context: str
@@ -175,6 +180,10 @@ def review_page(page, html, language, terms):
         for why in number_findings(match.group(0), language, after, helper):
             findings.append(Finding(page, "number", match.group(0), why, context(text, match.start(), match.end())))
     if language != "es":
+        for match in WORD.finditer(roman):
+            if match.group(0).lower() in SPANISH:
+                findings.append(Finding(page, "spanish", match.group(0), "a Spanish word on an English page",
+                                        context(roman, match.start(), match.end())))
         return findings
     for source, where in [(roman, "text")] + [(value, "attribute") for value in attributes]:
         for match in WORD.finditer(source):

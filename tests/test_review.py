@@ -63,6 +63,12 @@ def test_a_spanish_number_on_an_english_page_is_found(text):
     assert [kind for kind, _ in kinds(f"<p>It took {text}.</p>", lang="en")] == ["number"]
 
 
+def test_a_spanish_word_left_on_an_english_page_is_found_unless_in_italics_or_marked():
+    assert kinds("<p>The gradient flows back para each node.</p>", lang="en") == [("spanish", "para")]
+    assert kinds("<p>Spanish: <em>cortar el gradiente</em>.</p>", lang="en") == []
+    assert kinds('<p><span lang="es">Esta guía también está en español</span></p>', lang="en") == []
+
+
 def test_english_numbers_pass_on_an_english_page():
     assert kinds("<p>1,797 images, 0.2 s, 205,520,896 weights, 97.8%.</p>", lang="en") == []
 
@@ -83,7 +89,7 @@ def test_forbidden_variants_from_the_terminology_are_found_in_any_number():
 def test_a_shape_in_parentheses_is_python_notation_not_a_number():
     assert kinds("<p>columna + fila, (3,1) + (1,4)</p>", lang="en") == []
     assert kinds("<p>columna + fila, (3,1) + (1,4)</p>") == []
-    assert kinds("<p>el valor 3,1 y 0.5</p>", lang="en") == [("number", "3,1")]
+    assert kinds("<p>the value 3,1 and 0.5</p>", lang="en") == [("number", "3,1")]
 
 
 def test_the_english_of_a_glossary_entry_in_italics_is_not_a_forbidden_variant():
