@@ -15,6 +15,8 @@ ever holds the other language. An element with a lang no site has is an error:
 it would silently vanish from both.
 """
 
+from pathlib import Path
+
 from bs4 import BeautifulSoup
 from docutils import nodes
 from sphinx.errors import ExtensionError
@@ -48,6 +50,14 @@ def filter_outputs(app, doctree, docname):
             raw.replace_self(nodes.raw(kept, kept, **raw.attributes))
 
 
+def add_static_files(app, config):
+    static = str(Path(__file__).parent / "static")
+    if static not in config.html_static_path:
+        config.html_static_path.append(static)
+
+
 def setup(app):
+    app.connect("config-inited", add_static_files)
+    app.add_css_file("page-language.css")  # the kept line looks like printed output
     app.connect("doctree-resolved", filter_outputs)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
