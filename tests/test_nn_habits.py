@@ -169,3 +169,52 @@ def test_add_module_and_register_parameter_check_names_like_pytorch():
     ours.scale = nn.Parameter(np.ones(2))
     theirs.scale = torch.nn.Parameter(torch.ones(2))
     assert list(ours.state_dict()) == list(theirs.state_dict()) == ["weight", "bias", "scale"]
+
+
+# ---- random edits of a container, compared with PyTorch after every edit ------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+KINDS = ["Linear", "ReLU", "Tanh"]
+EDITS = st.lists(st.tuples(st.sampled_from(["set", "del", "append", "slice", "setattr"]),
+                           st.integers(-6, 6), st.sampled_from(KINDS)), max_size=12)
+
+
+def build(lib, kind):
+    return lib.Linear(2, 2) if kind == "Linear" else getattr(lib, kind)()
+
+
+def describe(container):
+    return [type(m).__name__ for m in container], list(container.state_dict())
+
+
+@pytest.mark.parametrize("container", ["Sequential", "ModuleList"])
+@given(start=st.lists(st.sampled_from(KINDS), max_size=5), edits=EDITS)
+def test_random_edits_of_a_container_match_pytorch(container, start, edits):
+    def make(lib):
+        modules = [build(lib, kind) for kind in start]
+        return getattr(lib, container)(modules) if container == "ModuleList" else getattr(lib, container)(*modules)
+
+    ours, theirs = make(nn), make(torch.nn)
+    for edit, index, kind in edits:
+        outcomes = []
+        for lib, box in ((nn, ours), (torch.nn, theirs)):
+            try:
+                if edit == "set":
+                    box[index] = build(lib, kind)
+                elif edit == "del":
+                    del box[index]
+                elif edit == "append":
+                    box.append(build(lib, kind))
+                elif edit == "slice":  # keep a slice: a container of the same kind
+                    sliced = box[index:]
+                    assert type(sliced).__name__ == container
+                    outcomes.append(describe(sliced))
+                elif edit == "setattr" and len(box):  # re-assign by name: same place
+                    setattr(box, str(len(box) - 1), build(lib, kind))
+                outcomes.append("ok")
+            except IndexError:
+                outcomes.append("IndexError")
+        assert outcomes[: len(outcomes) // 2] == outcomes[len(outcomes) // 2:], (edit, index)
+        assert describe(ours) == describe(theirs), (edit, index, kind)
