@@ -987,3 +987,11 @@ def cross_entropy_backward(SoftmaxCrossEntropy):
                  f"Gradiente incorrecto dL/dlogits{[int(i) for i in worst]}: se esperaba {fmt(want[worst])}, se obtuvo {fmt(got[worst])}.{hint_es}")
     passed("SoftmaxCrossEntropy: loss and (p - y) / N equal PyTorch's, even for logits of ±1000",
            "SoftmaxCrossEntropy: la pérdida y (p - y) / N coinciden con PyTorch, incluso con logits de ±1000")
+
+
+# ---------------------------------------------------------------------------
+# Chapters 10 and 11: your own tensor engine under ARENA 0.4's names (own modules)
+# ---------------------------------------------------------------------------
+
+from minigrad_labs.ch10 import backprop, backward_functions, graph_record, topological_sort, wrap_forward  # noqa: E402
+from minigrad_labs.ch11 import index_max_matmul, loss_and_sgd, mnist_on_your_engine, modules_from_scratch, more_backward  # noqa: E402
