@@ -1,6 +1,7 @@
 """Shared by the tensor labs (chapters 05-09): numpy on demand, leaf pairs, array comparisons."""
 
-from minigrad_labs.feedback import fail, learner_code, wrong_gradient
+from minigrad_labs.feedback import fail, wrong_gradient
+from minigrad_labs.guard import learner_code
 
 
 def numpy():

@@ -1,7 +1,8 @@
 """Lab of chapter 05 (tensors and broadcasting): unbroadcast, the broadcasting rule, a Function."""
 
 from minigrad_labs.arrays import compare_array, function_against_torch, numpy
-from minigrad_labs.feedback import fail, learner_code, passed
+from minigrad_labs.feedback import fail, passed
+from minigrad_labs.guard import learner_code
 
 
 def unbroadcast(unbroadcast):

@@ -1,7 +1,8 @@
 """Lab of chapter 07 (modules): a Sequential, a register that follows the attributes, a shared layer."""
 
 from minigrad_labs.arrays import compare_array, numpy
-from minigrad_labs.feedback import close, fail, fmt, learner_code, passed
+from minigrad_labs.feedback import close, fail, fmt, passed
+from minigrad_labs.guard import learner_code
 
 
 def _copy_from_torch(module, torch_module):

@@ -3,7 +3,8 @@
 import functools
 
 from minigrad_labs.arrays import compare_array, numpy
-from minigrad_labs.feedback import close, fail, fmt, learner_code, passed, wrong_gradient
+from minigrad_labs.feedback import close, fail, fmt, passed, wrong_gradient
+from minigrad_labs.guard import learner_code
 
 
 def _digits():
