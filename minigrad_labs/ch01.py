@@ -47,7 +47,7 @@ def _chapter01_graphs():
 
 
 def count_nodes(count_nodes):
-    """Exercise 01.1: ``count_nodes(root)`` is the number of distinct nodes of the graph."""
+    """Exercise 1.1: ``count_nodes(root)`` is the number of distinct nodes of the graph."""
     for name, root, _ in _chapter01_graphs():
         expected = len(_all_nodes(root))
         with learner_code("count_nodes"):
@@ -62,7 +62,7 @@ def count_nodes(count_nodes):
 
 
 def reused_nodes(reused_nodes):
-    """Exercise 01.2: ``reused_nodes(root)`` lists the nodes with two or more outgoing edges."""
+    """Exercise 1.2: ``reused_nodes(root)`` lists the nodes with two or more outgoing edges."""
     for name, root, names in _chapter01_graphs():
         uses = {}
         for node in _all_nodes(root):
@@ -118,7 +118,7 @@ def _cycle():
 
 
 def topological_order(topological_order):
-    """Exercise 01.3: ``topological_order(root)``, every node after its parents, no recursion;
+    """Exercise 1.3: ``topological_order(root)``, every node after its parents, no recursion;
     on a graph with a cycle it raises an error (a cycle has no such order)."""
     from minigrad.scalar import Value
 

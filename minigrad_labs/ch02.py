@@ -56,7 +56,7 @@ def _check_rule(name, rule, torch_fn, points, input_names, mistakes=lambda upstr
 
 
 def divide_backward(divide_backward):
-    """Exercise 02.1: ``divide_backward(grad_out, x, y)`` for out = x / y."""
+    """Exercise 2.1: ``divide_backward(grad_out, x, y)`` for out = x / y."""
     def mistakes(upstream, x, y):
         return {"div_square": [upstream / y, -upstream * x / y]}
 
@@ -66,7 +66,7 @@ def divide_backward(divide_backward):
 
 
 def sigmoid_backward(sigmoid_backward):
-    """Exercise 02.2: ``sigmoid_backward(grad_out, x)``."""
+    """Exercise 2.2: ``sigmoid_backward(grad_out, x)``."""
     import torch
 
     def mistakes(upstream, x):
@@ -79,7 +79,7 @@ def sigmoid_backward(sigmoid_backward):
 
 
 def two_paths_backward(two_paths_backward):
-    """Exercise 02.3: ``two_paths_backward(grad_out, x)`` for y = x * exp(x), both paths."""
+    """Exercise 2.3: ``two_paths_backward(grad_out, x)`` for y = x * exp(x), both paths."""
     import torch
 
     def mistakes(upstream, x):

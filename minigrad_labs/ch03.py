@@ -84,7 +84,7 @@ def _reuse(Value, label, make, x_value, deriv):
 
 
 def value_add_mul(Value, quiet=False):
-    """Exercise 03.1: the learner's ``Value`` with ``+`` and ``*`` and their backward rules."""
+    """Exercise 3.1: the learner's ``Value`` with ``+`` and ``*`` and their backward rules."""
     x, y = 1.5, -2.0
     _local_rule(Value, "x + y", lambda a, b: a + b, (x, y), (1.0, 1.0))
     _local_rule(Value, "x * y", lambda a, b: a * b, (x, y), (y, x),
@@ -107,7 +107,7 @@ def _call(method):
 
 
 def value_unary(Value, quiet=False):
-    """Exercise 03.2: ``**`` (a number exponent), exp, tanh and relu, with their backward rules."""
+    """Exercise 3.2: ``**`` (a number exponent), exp, tanh and relu, with their backward rules."""
     for x, k in ((-1.3, 3), (2.0, 0.5), (-0.8, -1), (0.0, 2), (1.7, 1)):
         d = k * x ** (k - 1) if k != 1 else 1.0
         mistakes = {"pow_exponent": PRIORS[0] + k * x ** k * UPSTREAM if x else None,
@@ -158,7 +158,7 @@ def compare_leaves(label_en, label_es, names, values, got, expected, expression,
 
 
 def diamond_by_hand(diamond_by_hand):
-    """Exercise 03.3: run each ``_backward()`` by hand, in reverse topological order, on the diamond."""
+    """Exercise 3.3: run each ``_backward()`` by hand, in reverse topological order, on the diamond."""
     with learner_code("diamond_by_hand"):
         got = diamond_by_hand()
     a, b, c = returns.triple("diamond_by_hand", got, 3, "the leaves a, b, c", "las hojas a, b, c")

@@ -69,7 +69,7 @@ def _engine_cases(make_leaf, run_backward, who, make_probe, seeds=range(8)):
 
 
 def backward(backward):
-    """Exercise 04.1: ``backward(root)``: sort, seed, run every ``_backward()`` in reverse."""
+    """Exercise 4.1: ``backward(root)``: sort, seed, run every ``_backward()`` in reverse."""
     from minigrad.scalar import Value
 
     _engine_cases(Value, backward, "backward", Ref)
@@ -78,7 +78,7 @@ def backward(backward):
 
 
 def engine(Value):
-    """Exercise 04.2: the learner's whole scalar engine, ``Value`` with ``.backward()``."""
+    """Exercise 4.2: the learner's whole scalar engine, ``Value`` with ``.backward()``."""
     value_add_mul(Value, quiet=True)
     value_unary(Value, quiet=True)
     _engine_cases(Value, lambda root: root.backward(), "Value.backward", Value)

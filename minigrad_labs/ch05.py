@@ -6,7 +6,7 @@ from minigrad_labs.guard import learner_code
 
 
 def unbroadcast(unbroadcast):
-    """Exercise 05.1: ``unbroadcast(grad, shape)`` sums grad back to an input's shape."""
+    """Exercise 5.1: ``unbroadcast(grad, shape)`` sums grad back to an input's shape."""
     import torch
 
     np = numpy()
@@ -36,7 +36,7 @@ def unbroadcast(unbroadcast):
 
 
 def broadcast_rule(broadcast_rule):
-    """Exercise 05.2: ``broadcast_rule(p_shape, q_shape)`` -> (out_shape, p_axes, q_axes) or None."""
+    """Exercise 5.2: ``broadcast_rule(p_shape, q_shape)`` -> (out_shape, p_axes, q_axes) or None."""
     import torch
 
     pairs = [((2, 1, 3), (4, 1)), ((5, 4), (4,)), ((5, 4), (5,)), ((), (2, 2)), ((3, 1, 1), (1, 2, 1)),
@@ -75,7 +75,7 @@ def broadcast_rule(broadcast_rule):
 
 
 def cube(Cube):
-    """Exercise 05.3: ``Cube(Function)``, a**3 elementwise, inside a broadcast."""
+    """Exercise 5.3: ``Cube(Function)``, a**3 elementwise, inside a broadcast."""
     function_against_torch("Cube", lambda t: Cube.apply(t), lambda t: t**3, [(2, 3), (4,)], 6,
                             lambda a: 3 * a**2)
     passed("Cube: value and gradients as PyTorch, inside a broadcast",

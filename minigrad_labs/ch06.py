@@ -6,7 +6,7 @@ from minigrad_labs.guard import learner_code
 
 
 def numerical_grad(my_numerical_grad):
-    """Exercise 06.1: ``my_numerical_grad(f, x, eps=1e-6)``, central differences per entry."""
+    """Exercise 6.1: ``my_numerical_grad(f, x, eps=1e-6)``, central differences per entry."""
     np = numpy()
     x_data = np.random.default_rng(11).standard_normal((3, 2))
     x, tx = leaf(x_data)
@@ -46,7 +46,7 @@ def _gradcheck_passes(fn, data):
 
 
 def softplus(Softplus):
-    """Exercise 06.2: ``Softplus(Function)``, log(1 + e^x), whose derivative is the sigmoid."""
+    """Exercise 6.2: ``Softplus(Function)``, log(1 + e^x), whose derivative is the sigmoid."""
     import torch
 
     np = numpy()
@@ -62,7 +62,7 @@ def softplus(Softplus):
 
 
 def leaky_relu(FixedLeakyReLU):
-    """Exercise 06.3: the fixed ``LeakyReLU`` (slope 0.1 for x <= 0) passes gradcheck and PyTorch."""
+    """Exercise 6.3: the fixed ``LeakyReLU`` (slope 0.1 for x <= 0) passes gradcheck and PyTorch."""
     import torch
 
     np = numpy()

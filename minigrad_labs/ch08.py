@@ -33,7 +33,7 @@ def _torch_twin(model):
 
 
 def train_step(train_step):
-    """Exercise 08.1: ``train_step(model, optimizer, xb, yb)``: zero, forward, loss, backward, step."""
+    """Exercise 8.1: ``train_step(model, optimizer, xb, yb)``: zero, forward, loss, backward, step."""
     import torch
     from minigrad import nn, optim
 
@@ -68,7 +68,7 @@ def train_step(train_step):
 
 
 def cross_entropy(my_cross_entropy):
-    """Exercise 08.2: a stable ``my_cross_entropy(logits, targets)`` from elementary operations."""
+    """Exercise 8.2: a stable ``my_cross_entropy(logits, targets)`` from elementary operations."""
     import torch
     from minigrad.tensor import Tensor
 
@@ -122,7 +122,7 @@ def _accuracy(model, X, y):
 
 
 def my_sgd(MySGD, epochs=20, target=0.95):
-    """Exercise 08.3: ``MySGD(params, lr)`` trains exactly as ``optim.SGD``; returns the test accuracy."""
+    """Exercise 8.3: ``MySGD(params, lr)`` trains exactly as ``optim.SGD``; returns the test accuracy."""
     from minigrad import nn, optim
 
     X_train, X_test, y_train, y_test = _digits()
@@ -148,7 +148,7 @@ def my_sgd(MySGD, epochs=20, target=0.95):
 
 
 def digits_from_scratch(TinyMLP, MySGD, epochs=20, target=0.93):
-    """Exercise 08.4 (stretch goal): the learner's own MLP and optimizer learn the digits.
+    """Exercise 8.4 (stretch goal): the learner's own MLP and optimizer learn the digits.
 
     The gradients of the learner's model are checked against central differences on a
     few random weights first (no PyTorch twin: the architecture is the learner's).

@@ -12,7 +12,7 @@ def _fresh_pair(rng, shape_a, shape_b):
 
 
 def matmul_backward(MyMatMul):
-    """Exercise 09.1: ``MyMatMul.backward`` returns G @ B.T and A.T @ G, and passes gradcheck."""
+    """Exercise 9.1: ``MyMatMul.backward`` returns G @ B.T and A.T @ G, and passes gradcheck."""
     import numpy as np
     import torch
 
@@ -54,7 +54,7 @@ def matmul_backward(MyMatMul):
 
 
 def cross_entropy_backward(SoftmaxCrossEntropy):
-    """Exercise 09.2: the fused softmax + cross-entropy returns (p - y) / N for the logits."""
+    """Exercise 9.2: the fused softmax + cross-entropy returns (p - y) / N for the logits."""
     import numpy as np
     import torch
 
