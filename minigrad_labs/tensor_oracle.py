@@ -10,7 +10,8 @@ the first entry that differs and the mistake that explains the numbers, if one d
 
 import numpy as np
 
-from minigrad_labs.feedback import fail, say
+from minigrad_labs.feedback import CheckFailed, fail, say
+from minigrad_labs.guard import learner_code
 
 # Mistakes of the tensor labs, each in both languages (tú). A check passes the key of
 # the mistake whose prediction matches what the learner returned.
@@ -127,6 +128,8 @@ def compare(name, what_en, what_es, got, expected, candidates=None, shape_why=No
     expected = np.asarray(expected, dtype=float)
     why = None
     for key, predicted in (candidates or {}).items():
+        if predicted is None:
+            continue
         predicted = np.asarray(predicted, dtype=float)
         if predicted.shape == got.shape and np.allclose(got, predicted, rtol=tol, atol=tol):
             why = key
@@ -167,3 +170,19 @@ def noncontiguous(array):
     view = padded[..., 0]
     assert not view.flags.c_contiguous or view.size <= 1
     return view
+
+
+def call(name, function, *args, why=None, **kwargs):
+    """``function(*args, **kwargs)``, the learner's; if it raises, the message adds the likely cause ``why``.
+
+    (A backward function that forgot keepdim or the inverse permutation usually
+    does not return a wrong array: numpy refuses the shapes and raises.)
+    """
+    try:
+        with learner_code(name):
+            return function(*args, **kwargs)
+    except CheckFailed as error:
+        if why is None:
+            raise
+        en, es = TENSOR_CAUSES[why]
+        raise CheckFailed(f"{error}\n" + say(f"Likely cause: {en}", f"Causa probable: {es}")) from error
