@@ -10,7 +10,6 @@ against PyTorch in float64.
 import time
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from minigrad_labs.feedback import passed
 from minigrad_labs.guard import learner_code
@@ -446,6 +445,8 @@ def mnist_on_your_engine(train_epoch, MLP, SGD, Parameter, NoGrad, Tensor):
                      f"Tras train_epoch, un {name} del MLP no tiene .grad de tu backprop (un Tensor).")
             compare("train_epoch", f"gradient of a {name} after one batch (your backprop, the mean loss)",
                     f"gradiente de un {name} tras un lote (tu backprop, la pérdida media)", _grad_of(p), want, tol=2e-4)
+
+    from threadpoolctl import threadpool_limits
 
     optimizer = SGD(params, MNIST_LR)
     order_rng = np.random.default_rng(0)

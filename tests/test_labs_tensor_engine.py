@@ -163,6 +163,16 @@ def test_repeated_indices_ties_and_relu_at_zero(e):
     np.testing.assert_allclose(x.grad.array, [0.0, 0.5, 1.0])           # ARENA's and torch.maximum's
 
 
+def test_expand_is_broadcasting_whose_backward_is_unbroadcast(e):
+    Tensor = e["Tensor"]
+    a = Tensor(np.arange(3.0).reshape(1, 3), requires_grad=True)
+    b = a.expand((4, 2, -1, 3))
+    assert b.shape == (4, 2, 1, 3)
+    grad_out = np.random.default_rng(0).normal(size=b.shape)
+    b.backward(grad_out)
+    np.testing.assert_allclose(a.grad.array, grad_out.sum(axis=(0, 1)))
+
+
 def test_cross_entropy_gives_one_finite_loss_per_row(e):
     Tensor = e["Tensor"]
     logits = np.array([[1000.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
