@@ -87,10 +87,6 @@ TENSOR_CAUSES = {
 }
 
 
-def tensor_cause(key):
-    return say(*TENSOR_CAUSES[key])
-
-
 def stop(en, es, why=None):
     """Fail the check, adding the likely cause ``why`` (a key of TENSOR_CAUSES)."""
     if why is not None:

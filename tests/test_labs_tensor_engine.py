@@ -537,3 +537,19 @@ def test_spanish_messages_of_a_planted_mistake():
     check_fn, learner = planted_check(name, source)
     message = failure(check_fn, *learner)
     assert "Causa probable" in message and "`=` en lugar de `+=`" in message
+
+
+def test_mnist_check_fetches_the_digits_and_says_what_to_do_offline(monkeypatch, tmp_path):
+    """No digits in the cache and no network: one clear message, in the learner's language, no traceback."""
+    import minigrad.data
+    from minigrad_labs.feedback import LabError
+
+    def offline(url, destination, timeout=60):
+        raise OSError("network is unreachable")
+
+    monkeypatch.setenv("MINIGRAD_CACHE", str(tmp_path))
+    monkeypatch.setattr(minigrad.data, "download", offline)
+    e = engine()
+    with pytest.raises(LabError) as info:
+        check.mnist_on_your_engine(*(e[n] for n in ARGUMENTS["mnist_on_your_engine"]))
+    assert "offline" in str(info.value) and str(tmp_path) in str(info.value)
