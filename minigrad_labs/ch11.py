@@ -39,17 +39,17 @@ def _through_engine(name, Tensor, build, torch_build, arrays, rng):
         out.backward(end_grad)
     torch_leaves = [torch.tensor(a, requires_grad=True) for a in arrays]
     expected = torch.autograd.grad(torch_build(*torch_leaves), torch_leaves, torch.tensor(end_grad))
-    compare(name, "forward value through your Tensor", "valor hacia delante con tu Tensor", out.array,
-            torch_build(*[torch.tensor(a) for a in arrays]).numpy())
+    compare("forward value through your Tensor", "valor hacia delante con tu Tensor", out.array,
+            torch_build(*[torch.tensor(a) for a in arrays]).numpy(), name=name)
     for i, (leaf, theirs) in enumerate(zip(leaves, expected)):
         got = _grad_of(leaf)
         if got is None:
             stop(f"`{name}` through your Tensor: input #{i} got no .grad (is the backward function registered "
                  "in BACK_FUNCS, and the forward function wrapped?).",
-                 f"`{name}` con tu Tensor: la entrada n.º {i} no recibió .grad (¿está la función hacia atrás "
+                 f"`{name}` con tu Tensor: la entrada n.º {i} no recibió .grad (¿está la función de la pasada hacia atrás "
                  "registrada en BACK_FUNCS y la función hacia delante envuelta?).")
-        compare(name, f"gradient of input #{i} through your Tensor and backprop",
-                f"gradiente de la entrada n.º {i} con tu Tensor y tu backprop", got, theirs.numpy())
+        compare(f"gradient of input #{i} through your Tensor and backprop",
+                f"gradiente de la entrada n.º {i} con tu Tensor y tu backprop", got, theirs.numpy(), name=name)
 
 
 # ---------------------------------------------------------------------------
@@ -67,28 +67,28 @@ def more_backward(negative_back, exp_back, reshape_back, permute_back, sum_back,
         grad_out = rng.normal(size=x.shape)
         with learner_code("negative_back"):
             got = negative_back(grad_out, -x, x)
-        compare("negative_back", f"for x of shape {x.shape}", f"para x de forma {x.shape}", got, -grad_out)
+        compare(f"for x of shape {x.shape}", f"para x de forma {x.shape}", got, -grad_out, name="negative_back")
         with learner_code("exp_back"):
             got = exp_back(grad_out, np.exp(x), x)
-        compare("exp_back", f"for x of shape {x.shape}", f"para x de forma {x.shape}", got,
-                *torch_grads(torch.exp, [x], grad_out), {"no_upstream": np.exp(x)})
+        compare(f"for x of shape {x.shape}", f"para x de forma {x.shape}", got,
+                *torch_grads(torch.exp, [x], grad_out), {"no_upstream": np.exp(x)}, name="exp_back")
 
     x = noncontiguous(rng.normal(size=(2, 3, 4)))
     for new_shape in [(4, 6), (24,), (2, 12, 1)]:
         grad_out = rng.normal(size=new_shape)
         with learner_code("reshape_back"):
             got = reshape_back(grad_out, x.reshape(new_shape), x, new_shape)
-        compare("reshape_back", f"from {x.shape} to {new_shape}", f"de {x.shape} a {new_shape}", got,
-                *torch_grads(lambda t: t.reshape(new_shape), [x], grad_out))
+        compare(f"from {x.shape} to {new_shape}", f"de {x.shape} a {new_shape}", got,
+                *torch_grads(lambda t: t.reshape(new_shape), [x], grad_out), name="reshape_back")
 
     for axes in [(2, 0, 1), (1, 2, 0), (0, 2, 1), (-1, 0, 1)]:
         out = np.transpose(x, axes)
         grad_out = noncontiguous(rng.normal(size=out.shape))
         got = call("permute_back", permute_back, grad_out, out, x, axes, why="inverse_permutation")
         wrong = np.transpose(grad_out, axes) if np.transpose(grad_out, axes).shape == x.shape else np.zeros(0)
-        compare("permute_back", f"for x of shape {x.shape} and axes {axes}", f"para x de forma {x.shape} y axes {axes}",
+        compare(f"for x of shape {x.shape} and axes {axes}", f"para x de forma {x.shape} y axes {axes}",
                 got, *torch_grads(lambda t: t.permute(*axes), [x], grad_out),
-                {"inverse_permutation": wrong}, shape_why="inverse_permutation")
+                {"inverse_permutation": wrong}, shape_why="inverse_permutation", name="permute_back")
 
     x = rng.normal(size=(2, 3, 4))
     for dim in (None, 0, 1, -1, (0, 2)):
@@ -98,10 +98,10 @@ def more_backward(negative_back, exp_back, reshape_back, permute_back, sum_back,
             torch_dim = tuple(range(x.ndim)) if dim is None else dim
             got = call("sum_back", sum_back, grad_out, out, x, dim=dim, keepdim=keepdim,
                        why="keepdim" if dim is not None and not keepdim else None)
-            compare("sum_back", f"for x of shape {x.shape}, dim={dim}, keepdim={keepdim}",
+            compare(f"for x of shape {x.shape}, dim={dim}, keepdim={keepdim}",
                     f"para x de forma {x.shape}, dim={dim}, keepdim={keepdim}", got,
                     *torch_grads(lambda t: t.sum(dim=torch_dim, keepdim=keepdim), [x], grad_out),
-                    shape_why="keepdim")
+                    shape_why="keepdim", name="sum_back")
 
     for a, b in [(rng.normal(size=(2, 3)), rng.uniform(1, 2, (3,))), (rng.normal(size=(4, 1)), rng.uniform(1, 2, (1, 5))),
                  (rng.normal(size=3), 2.0)]:
@@ -110,15 +110,15 @@ def more_backward(negative_back, exp_back, reshape_back, permute_back, sum_back,
         grads = torch_grads(torch.div, [a, b], grad_out)
         with learner_code("true_divide_back0"):
             got = true_divide_back0(grad_out, out, a, b)
-        compare("true_divide_back0", f"for x / y with shapes {np.shape(a)}, {np.shape(b)}",
+        compare(f"for x / y with shapes {np.shape(a)}, {np.shape(b)}",
                 f"para x / y con formas {np.shape(a)}, {np.shape(b)}", got, grads[0],
-                {"no_unbroadcast": grad_out / b}, shape_why="no_unbroadcast")
+                {"no_unbroadcast": grad_out / b}, shape_why="no_unbroadcast", name="true_divide_back0")
         if isinstance(b, np.ndarray):
             with learner_code("true_divide_back1"):
                 got = true_divide_back1(grad_out, out, a, b)
-            compare("true_divide_back1", f"for x / y with shapes {a.shape}, {b.shape}",
+            compare(f"for x / y with shapes {a.shape}, {b.shape}",
                     f"para x / y con formas {a.shape}, {b.shape}", got, grads[1],
-                    {"no_unbroadcast": -grad_out * a / b ** 2}, shape_why="no_unbroadcast")
+                    {"no_unbroadcast": -grad_out * a / b ** 2}, shape_why="no_unbroadcast", name="true_divide_back1")
 
     # the same functions through the learner's Tensor and backprop (are they registered?)
     arrays = [rng.normal(size=(2, 3, 4)), rng.uniform(1, 2, (2, 1))]
@@ -127,7 +127,7 @@ def more_backward(negative_back, exp_back, reshape_back, permute_back, sum_back,
                     lambda a, b: ((-a).exp().permute(1, 0, 2) / b).reshape(6, 4).sum(0, keepdim=True).sum(),
                     arrays, rng)
     passed("negative, exp, reshape, permute, sum and division: backward right on arrays and through your engine",
-           "negación, exp, reshape, permute, sum y división: paso hacia atrás correcto en arrays y con tu motor")
+           "negación, exp, reshape, permute, sum y división: pasada hacia atrás correcta en arrays y con tu motor")
 
 
 # ---------------------------------------------------------------------------
@@ -153,9 +153,9 @@ def index_max_matmul(getitem_back, maximum_back0, maximum_back1, relu, matmul2d_
         assigned[index] = grad_out
         with learner_code("getitem_back"):
             got = getitem_back(grad_out, out, x, index)
-        compare("getitem_back", f"for x of shape {x.shape} and the index {index}",
+        compare(f"for x of shape {x.shape} and the index {index}",
                 f"para x de forma {x.shape} y el índice {index}", got, expected,
-                {"repeated_index": assigned} if not np.allclose(assigned, expected) else None)
+                {"repeated_index": assigned} if not np.allclose(assigned, expected) else None, name="getitem_back")
 
     cases = [(np.array([0.0, 1.0, 2.0]), np.array([-1.0, 1.0, 3.0])),                     # a tie in the middle
              (np.array([0.0, 1.0, 2.0]), np.array([[-1.0], [1.0], [3.0]])),               # ties and broadcasting
@@ -170,17 +170,17 @@ def index_max_matmul(getitem_back, maximum_back0, maximum_back1, relu, matmul2d_
                 got = back(grad_out, out, a, b)
             shape = (a, b)[k].shape
             wrong = whole[k].sum(axis=tuple(range(whole[k].ndim - len(shape)))) if whole[k].ndim > len(shape) else whole[k]
-            compare(name, f"for x = {short(a)}, y = {short(b)}", f"para x = {short(a)}, y = {short(b)}", got, expected[k],
-                    {"ties": wrong, "no_unbroadcast": whole[k]}, shape_why="no_unbroadcast")
+            compare(f"for x = {short(a)}, y = {short(b)}", f"para x = {short(a)}, y = {short(b)}", got, expected[k],
+                    {"ties": wrong, "no_unbroadcast": whole[k]}, shape_why="no_unbroadcast", name=name)
 
     # relu through the learner's Tensor: 0 at 0 gets half, as torch.maximum(x, 0) gives (torch.relu gives 0)
     a = Tensor(np.array([-1.0, 0.0, 1.0, 2.5]), requires_grad=True)
     with learner_code("relu"):
         out = relu(a)
         out.backward(np.ones(4))
-    compare("relu", "forward value", "valor hacia delante", out.array, [0.0, 0.0, 1.0, 2.5])
-    compare("relu", "gradient at x = [-1, 0, 1, 2.5]", "gradiente en x = [-1, 0, 1, 2.5]", _grad_of(a),
-            [0.0, 0.5, 1.0, 1.0], {"ties": [0.0, 0.0, 1.0, 1.0]})
+    compare("forward value", "valor hacia delante", out.array, [0.0, 0.0, 1.0, 2.5], name="relu")
+    compare("gradient at x = [-1, 0, 1, 2.5]", "gradiente en x = [-1, 0, 1, 2.5]", _grad_of(a),
+            [0.0, 0.5, 1.0, 1.0], {"ties": [0.0, 0.0, 1.0, 1.0]}, name="relu")
 
     for shape_x, shape_y in [((2, 3), (3, 4)), ((3, 3), (3, 3)), ((1, 5), (5, 2))]:
         mx, my = rng.normal(size=shape_x), noncontiguous(rng.normal(size=shape_y))
@@ -188,11 +188,13 @@ def index_max_matmul(getitem_back, maximum_back0, maximum_back1, relu, matmul2d_
         grad_out = rng.normal(size=out.shape)
         expected = torch_grads(torch.matmul, [mx, my], grad_out)
         got = call("matmul2d_back0", matmul2d_back0, grad_out, out, mx, my, why="matmul_order")
-        compare("matmul2d_back0", f"for x {shape_x} @ y {shape_y}", f"para x {shape_x} @ y {shape_y}", got, expected[0],
-                {"matmul_order": my @ grad_out.T if shape_x == shape_y else np.zeros(0)}, shape_why="matmul_order")
+        compare(f"for x {shape_x} @ y {shape_y}", f"para x {shape_x} @ y {shape_y}", got, expected[0],
+                {"matmul_order": my @ grad_out.T if shape_x == shape_y else np.zeros(0)}, shape_why="matmul_order",
+                name="matmul2d_back0")
         got = call("matmul2d_back1", matmul2d_back1, grad_out, out, mx, my, why="matmul_order")
-        compare("matmul2d_back1", f"for x {shape_x} @ y {shape_y}", f"para x {shape_x} @ y {shape_y}", got, expected[1],
-                {"matmul_order": grad_out.T @ mx if shape_x == shape_y else np.zeros(0)}, shape_why="matmul_order")
+        compare(f"for x {shape_x} @ y {shape_y}", f"para x {shape_x} @ y {shape_y}", got, expected[1],
+                {"matmul_order": grad_out.T @ mx if shape_x == shape_y else np.zeros(0)}, shape_why="matmul_order",
+                name="matmul2d_back1")
 
     arrays = [rng.normal(size=(4, 3)), rng.normal(size=(3, 5))]
     index = (np.array([0, 2, 2, 3]), np.array([1, 1, 1, 4]))
@@ -310,12 +312,13 @@ def modules_from_scratch(NoGrad, Parameter, Module, Linear, ReLU, MLP, Tensor):
     tw = torch.tensor(layer.weight.array.astype(np.float64), requires_grad=True)
     tb = torch.tensor(layer.bias.array.astype(np.float64), requires_grad=True)
     (torch.tensor(x) @ tw.T + tb).backward(torch.tensor(grad_out))
-    compare("Linear", "gradient of weight", "gradiente de weight", _grad_of(layer.weight), tw.grad.numpy(), tol=1e-5)
-    compare("Linear", "gradient of bias", "gradiente de bias", _grad_of(layer.bias), tb.grad.numpy(), tol=1e-5)
+    compare("gradient of weight", "gradiente de weight", _grad_of(layer.weight), tw.grad.numpy(), tol=1e-5,
+    name="Linear")
+    compare("gradient of bias", "gradiente de bias", _grad_of(layer.bias), tb.grad.numpy(), tol=1e-5, name="Linear")
 
     with learner_code("ReLU"):
         out = ReLU()(Tensor(np.array([-2.0, 0.0, 3.0])))
-    compare("ReLU", "forward value", "valor hacia delante", out.array, [0.0, 0.0, 3.0])
+    compare("forward value", "valor hacia delante", out.array, [0.0, 0.0, 3.0], name="ReLU")
 
     with learner_code("MLP"):
         model = MLP()
@@ -349,15 +352,16 @@ def loss_and_sgd(cross_entropy, SGD, Parameter, Tensor):
         with learner_code("cross_entropy"):
             losses = cross_entropy(leaf, Tensor(labels))
         expected = torch.nn.functional.cross_entropy(torch.tensor(values), torch.tensor(labels), reduction="none")
-        compare("cross_entropy", f"on logits {short(values)}", f"con los logits {short(values)}", losses.array,
-                expected.numpy(), {"mean_not_rows": np.mean(expected.numpy())}, shape_why="mean_not_rows")
+        compare(f"on logits {short(values)}", f"con los logits {short(values)}", losses.array,
+                expected.numpy(), {"mean_not_rows": np.mean(expected.numpy())}, shape_why="mean_not_rows",
+                name="cross_entropy")
         weights = rng.normal(size=len(labels))
         with learner_code("cross_entropy"):
             losses.backward(weights)
         t = torch.tensor(values, requires_grad=True)
         torch.nn.functional.cross_entropy(t, torch.tensor(labels), reduction="none").backward(torch.tensor(weights))
-        compare("cross_entropy", "gradient of the logits (your backprop)", "gradiente de los logits (tu backprop)",
-                _grad_of(leaf), t.grad.numpy())
+        compare("gradient of the logits (your backprop)", "gradiente de los logits (tu backprop)",
+                _grad_of(leaf), t.grad.numpy(), name="cross_entropy")
 
     params = [Parameter(Tensor(np.array([1.0]))), Parameter(Tensor(np.array([2.0, -1.0])))]
     arrays = [p.array for p in params]
@@ -367,10 +371,10 @@ def loss_and_sgd(cross_entropy, SGD, Parameter, Tensor):
             params[0].grad = Tensor(np.array([1.0]))
             params[1].grad = Tensor(np.array([2.0, 4.0]))
             optimizer.step()
-    compare("SGD", "after two steps of lr=0.1 (the first parameter)", "tras dos pasos con lr=0.1 (el primer parámetro)",
-            params[0].array, [0.8])
-    compare("SGD", "after two steps of lr=0.1 (the second parameter)", "tras dos pasos con lr=0.1 (el segundo parámetro)",
-            params[1].array, [1.6, -1.8])
+    compare("after two steps of lr=0.1 (the first parameter)", "tras dos pasos con lr=0.1 (el primer parámetro)",
+            params[0].array, [0.8], name="SGD")
+    compare("after two steps of lr=0.1 (the second parameter)", "tras dos pasos con lr=0.1 (el segundo parámetro)",
+            params[1].array, [1.6, -1.8], name="SGD")
     if any(p.array is not a for p, a in zip(params, arrays)):
         stop("`SGD.step()` replaced a parameter's array: update it in place (`p -= ...` calls Tensor.__isub__), "
              "so the model and the optimizer keep seeing the same numbers.",
@@ -443,8 +447,9 @@ def mnist_on_your_engine(train_epoch, MLP, SGD, Parameter, NoGrad, Tensor):
             if p.grad is None or not isinstance(p.grad, Tensor):
                 stop(f"After train_epoch, a {name} of the MLP has no .grad from your backprop (a Tensor).",
                      f"Tras train_epoch, un {name} del MLP no tiene .grad de tu backprop (un Tensor).")
-            compare("train_epoch", f"gradient of a {name} after one batch (your backprop, the mean loss)",
-                    f"gradiente de un {name} tras un lote (tu backprop, la pérdida media)", _grad_of(p), want, tol=2e-4)
+            compare(f"gradient of a {name} after one batch (your backprop, the mean loss)",
+                    f"gradiente de un {name} tras un lote (tu backprop, la pérdida media)", _grad_of(p), want, tol=2e-4,
+                    name="train_epoch")
 
     from threadpoolctl import threadpool_limits
 

@@ -114,7 +114,7 @@ def as_array(got, name, what_en, what_es):
              f"`{name}` {what_es}: se esperaba un array de numpy, se obtuvo {type(got).__name__}.")
 
 
-def compare(name, what_en, what_es, got, expected, candidates=None, shape_why=None, tol=1e-7):
+def compare(what_en, what_es, got, expected, candidates=None, shape_why=None, tol=1e-7, *, name):
     """Stop unless ``got`` equals ``expected`` (shape, then values); name the likely mistake.
 
     ``candidates`` maps a key of TENSOR_CAUSES to what that mistake would have returned;

@@ -66,7 +66,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from bookutils import build, copy_book, toc_chapters  # noqa: E402
 
 CELL_FAILED = "An error occurred while executing the following cell"
-BINARY_SCALAR = {"_add_backward", "_mul_backward", "_pow_backward"}
+BINARY_SCALAR = {"_add_backward", "_mul_backward", "_div_backward", "_pow_backward"}
 BROADCASTING = {"Add", "Sub", "Mul", "Div", "Pow", "MatMul"}
 
 

@@ -39,6 +39,8 @@ TITLES = {"en": "Backprop from scratch", "es": "Retropropagación desde cero"}
 # Labels that extensions take from their configuration rather than from a gettext
 # catalog (the theme's own strings come from its catalogs through `language`).
 SPANISH_LABELS = {
+    # the footer reads "<By> <author>": «Por el equipo del curso de minigrad»
+    "author": "el equipo del curso de minigrad",
     "nb_code_prompt_show": "Mostrar el código de la celda",
     "nb_code_prompt_hide": "Ocultar el código de la celda",
     "togglebutton_hint": "Haz clic para mostrar",

@@ -80,7 +80,8 @@ def test_training_a_shared_layer_matches_pytorch(make_optimizer):
 
 def test_an_optimizer_given_a_parameter_twice_updates_it_once():
     w = nn.Parameter(np.array([1.0, 2.0]))
-    opt = optim.SGD([w, w], lr=0.5)
+    with pytest.warns(UserWarning, match="listed twice"):  # PyTorch warns too
+        opt = optim.SGD([w, w], lr=0.5)
     (w * w).sum().backward()
     opt.step()
     np.testing.assert_allclose(w.data, [0.0, 0.0])  # w - 0.5 * 2w, once

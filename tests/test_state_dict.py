@@ -63,17 +63,32 @@ def test_load_state_dict_checks_shapes_and_names_and_changes_nothing_on_error():
     original = model.state_dict()
     bad = model64(1).state_dict()
     bad["2.weight"] = np.zeros((3, 4))
-    with pytest.raises(ValueError, match=r"'2.weight' has shape \(3, 4\).*\(2, 4\)"):
-        model.load_state_dict(bad)
+    for strict in (True, False):  # a wrong shape is an error even when not strict, as in PyTorch
+        with pytest.raises(ValueError, match=r"size mismatch for '2.weight': shape \(3, 4\).*\(2, 4\)"):
+            model.load_state_dict(bad, strict=strict)
     for name, value in model.state_dict().items():
         np.testing.assert_array_equal(value, original[name])  # nothing was loaded
     missing = dict(original)
     del missing["0.bias"]
-    with pytest.raises(ValueError, match="missing names \\['0.bias'\\]"):
+    with pytest.raises(ValueError, match="missing keys \\['0.bias'\\]"):
         model.load_state_dict(missing)
-    model.load_state_dict(missing, strict=False)  # allowed when asked
-    with pytest.raises(ValueError, match="unexpected names \\['3.weight'\\]"):
+    with pytest.raises(RuntimeError, match="unexpected keys \\['3.weight'\\]"):  # PyTorch's type works too
         model.load_state_dict({**original, "3.weight": np.zeros(2)})
+
+
+def test_load_state_dict_returns_missing_and_unexpected_keys_like_pytorch():
+    model = model64(0)
+    t_model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2)).double()
+    new = model64(1).state_dict()
+    partial = {"0.weight": new["0.weight"], "2.bias": new["2.bias"], "extra.weight": np.zeros(2)}
+    result = model.load_state_dict(partial, strict=False)
+    t_result = t_model.load_state_dict({k: torch.from_numpy(v) for k, v in partial.items()}, strict=False)
+    assert result == (t_result.missing_keys, t_result.unexpected_keys)
+    assert result.missing_keys == ["0.bias", "2.weight"] and result.unexpected_keys == ["extra.weight"]
+    np.testing.assert_array_equal(model[0].weight.data, new["0.weight"])   # the common names were loaded
+    np.testing.assert_array_equal(model[2].bias.data, new["2.bias"])
+    assert not np.array_equal(model[2].weight.data, new["2.weight"])      # the others were not
+    assert model.load_state_dict(new) == ([], [])                          # strict and complete
 
 
 def test_load_state_dict_casts_to_the_parameters_dtype():

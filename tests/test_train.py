@@ -28,3 +28,18 @@ def test_digits_recipe_reaches_97_percent():
     assert losses[-1] < 0.1 * losses[0]
     assert train.accuracy(model, x_test, y_test) >= 0.97
     assert model.training is False  # accuracy() switched to eval mode
+
+
+def test_each_batch_is_a_copy_and_the_order_is_fixed_at_the_call():
+    from minigrad import train
+
+    x, y = np.arange(6.0)[:, None], np.arange(6)
+    batches = train.minibatches(x, y, 4, rng=np.random.default_rng(1))
+    xb, yb = next(batches)
+    xb[...] = -1.0  # writing into a batch never reaches the caller's data
+    assert (x[:, 0] == np.arange(6.0)).all()
+    # As PyTorch's DataLoader over a TensorDataset: no copy of the whole dataset, so the
+    # batches still to come read x as it is then (the docstring says so).
+    x[...] = 100.0
+    rest_x, rest_y = next(batches)
+    assert (rest_x == 100.0).all() and sorted(np.concatenate([yb, rest_y])) == list(range(6))
