@@ -64,6 +64,7 @@ GLUED_PER_LANGUAGE = {
     "07-modules.md": ["names_table", "mlp_table"],
     "08-training.md": ["cross_entropy_table", "loss_plot", "mistakes_plot"],
     "09-vectorized-backward.md": ["gates_table", "speed_plot"],
+    "10-your-tensor-engine.md": ["leaf_table"],
 }
 SHOWN_GLUE = re.compile(r"\{glue(?::md|:figure)?\}[` ]([A-Za-z0-9_]+)")
 
