@@ -306,7 +306,7 @@ def test_a_check_without_torch_says_what_to_install(monkeypatch):
 
     import minigrad_labs
     from minigrad_labs import checks as check
-    from minigrad_labs.guard import MissingPackage
+    from minigrad_labs.environment import MissingPackage
 
     real_import = builtins.__import__
 

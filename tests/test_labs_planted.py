@@ -413,7 +413,7 @@ def test_offline_mnist_says_what_to_do(monkeypatch, tmp_path):
 
 def test_require_names_every_missing_package_with_one_pip_command():
     from minigrad_labs.environment import require
-    from minigrad_labs.guard import MissingPackage
+    from minigrad_labs.environment import MissingPackage
 
     require("numpy", "math")                                 # present: nothing happens
     with pytest.raises(MissingPackage) as info:
