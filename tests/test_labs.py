@@ -5,7 +5,11 @@
 (b) every student notebook, executed as is, fails exactly at its checks, each with
     the "not implemented yet" message, and holds no solution source;
 (c) planted wrong learner code fails the matching check, naming the gradient and
-    the likely cause (tests/test_labs_planted.py).
+    the likely cause (tests/test_labs_planted.py; for labs 01-04 a whole corpus of
+    right and wrong solutions, tests/test_labs_corpus_01_04.py);
+(d) exercise numbers agree: the site (built HTML), the notebooks, the checks' docstrings;
+(e) any machine: the setup cell requires what the chapter imports, and "Run all"
+    without PyTorch stops there with the pip command.
 """
 
 import ast
