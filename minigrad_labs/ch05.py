@@ -6,7 +6,7 @@ from minigrad_labs.guard import learner_code
 
 
 def unbroadcast(unbroadcast):
-    """Exercise 5.1: ``unbroadcast(grad, shape)`` sums grad back to an input's shape."""
+    """Exercise 5.3: ``unbroadcast(grad, shape)`` sums grad back to an input's shape."""
     import torch
 
     np = numpy()
@@ -75,7 +75,7 @@ def broadcast_rule(broadcast_rule):
 
 
 def cube(Cube):
-    """Exercise 5.3: ``Cube(Function)``, a**3 elementwise, inside a broadcast."""
+    """Exercise 5.1: ``Cube(Function)``, a**3 elementwise, inside a broadcast."""
     function_against_torch("Cube", lambda t: Cube.apply(t), lambda t: t**3, [(2, 3), (4,)], 6,
                             lambda a: 3 * a**2)
     passed("Cube: value and gradients as PyTorch, inside a broadcast",

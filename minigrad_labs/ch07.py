@@ -27,7 +27,7 @@ def _compare_params(model, torch_model, what="grad"):
 
 
 def sequential(MySequential, MyReLU, MyLinear):
-    """Exercise 7.1: ``MySequential`` registers its modules as "0", "1", ... and applies them in order."""
+    """Exercise 7.2: ``MySequential`` registers its modules as "0", "1", ... and applies them in order."""
     import torch
     import minigrad.functional as F
     from minigrad.tensor import Tensor
@@ -54,7 +54,7 @@ def sequential(MySequential, MyReLU, MyLinear):
 
 
 def register(MyModule2, MyLinear, MyParameter):
-    """Exercise 7.2: ``MyModule2.__setattr__`` forgets what a name held before."""
+    """Exercise 7.3: ``MyModule2.__setattr__`` forgets what a name held before."""
     import torch
 
     np = numpy()
@@ -85,7 +85,7 @@ def register(MyModule2, MyLinear, MyParameter):
 
 
 def twice(Twice):
-    """Exercise 7.3: one layer used twice: one parameter, the gradient summed over both uses."""
+    """Exercise 7.1: one layer used twice: one parameter, the gradient summed over both uses."""
     import torch
     from minigrad.tensor import Tensor
 

@@ -10,8 +10,8 @@ Two layers, both here:
 * ``graded(check)``, which wraps a whole check (``minigrad_labs.checks`` wraps
   every one). It bounds the check's time, turns a missing package (PyTorch,
   numpy, scikit-learn) into an install hint, and is the safety net: an exception
-  from the check's own code (because the learner gave back something it cannot
-  use) becomes a ``CheckFailed`` too. Only the labs' own errors ever escape.
+  raised by the check's own code (because the learner gave back something it
+  cannot use) becomes a ``CheckFailed`` too. Only the labs' own errors ever escape.
 
 The time bound is a ``SIGALRM`` timer when the check runs in the main thread
 (Jupyter, Colab and plain Python run cells there), or a ``sys.settrace``
@@ -28,6 +28,7 @@ import traceback
 from collections import Counter
 from contextlib import contextmanager
 
+from minigrad_labs.environment import missing_package
 from minigrad_labs.feedback import CheckFailed, LabError, NotImplementedYet, say
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -35,9 +36,7 @@ _MINIGRAD = os.path.join(os.path.dirname(_HERE), "minigrad") + os.sep
 
 # Seconds a check may run before it is stopped; a check with the book's solution
 # takes well under 2 s (benchmarks/bench_checks.py), except training, which gets more.
-DEFAULT_SECONDS = 20.0
-# Packages a check may need, and what to install: the import name -> the pip name.
-PACKAGES = {"torch": "torch", "numpy": "numpy", "sklearn": "scikit-learn", "scipy": "scipy"}
+DEFAULT_SECONDS = 10.0
 
 
 class TimedOut(BaseException):
@@ -45,10 +44,6 @@ class TimedOut(BaseException):
 
     A BaseException, so that a learner's ``except Exception:`` cannot swallow it.
     """
-
-
-class MissingPackage(LabError, ImportError):
-    """A check needs a package (e.g. PyTorch) that is not installed."""
 
 
 # --- where the learner's code is -------------------------------------------------
@@ -115,6 +110,19 @@ def recursion_message(name, error):
 
 # Deadlines (time.monotonic()) of the time limits in force, outermost first.
 _deadlines = []
+# A cap on every check's seconds (None: no cap), for tests that feed never-ending code.
+_cap = {"seconds": None}
+
+
+@contextmanager
+def time_cap(seconds):
+    """Within this block, no check runs longer than ``seconds`` (tests use it; learners need not)."""
+    previous = _cap["seconds"]
+    _cap["seconds"] = seconds
+    try:
+        yield
+    finally:
+        _cap["seconds"] = previous
 
 
 @contextmanager
@@ -153,9 +161,12 @@ def _expired():
 @contextmanager
 def _alarm():
     def on_alarm(signum, frame):
-        if _expired() is not None:
+        if _expired() is None:
+            _arm()                            # woken early (a nested limit ended): wait on
+        elif _importing(frame):
+            signal.setitimer(signal.ITIMER_REAL, 0.05)    # never break an import half-way: soon
+        else:
             raise TimedOut(_expired())
-        _arm()                                # woken early (a nested limit ended): wait on
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     _arm()
@@ -166,13 +177,22 @@ def _alarm():
         signal.signal(signal.SIGALRM, previous)
 
 
+def _importing(frame):
+    """True while Python is importing a module (a TimedOut there would leave it half-initialised)."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
+
+
 @contextmanager
 def _traced():
     """The fallback: a trace function checks the clock at every line of Python (slower, but anywhere)."""
     previous = sys.gettrace()
 
     def tracer(frame, event, arg):
-        if _expired() is not None:
+        if _expired() is not None and not _importing(frame):
             raise TimedOut(_expired())
         return tracer
 
@@ -211,22 +231,6 @@ def _timed_out(name, error, seconds):
         f"never changes, a node pushed back on the stack again and again)?{en}",
         f"`{name}` se detuvo tras {seconds:g} s: ¿un bucle que no termina nunca (un `while` cuya condición "
         f"no cambia, un nodo que vuelve a la pila una y otra vez)?{es}"))
-
-
-# --- missing packages -----------------------------------------------------------------
-
-
-def missing_package(error):
-    """A MissingPackage for a ModuleNotFoundError of a package a check needs, else None."""
-    top = (getattr(error, "name", None) or "").split(".")[0]
-    if top not in PACKAGES:
-        return None
-    pip = PACKAGES[top]
-    return MissingPackage(say(
-        f"this check needs `{top}`, which is not installed. Run `%pip install {pip}` in a cell, "
-        "restart the kernel, and run the notebook again (on Colab it is already installed).",
-        f"esta comprobación necesita `{top}`, que no está instalado. Ejecuta `%pip install {pip}` en una "
-        "celda, reinicia el kernel y vuelve a ejecutar el cuaderno (en Colab ya está instalado)."))
 
 
 # --- the two layers ---------------------------------------------------------------------
@@ -271,16 +275,18 @@ def graded(check=None, *, seconds=DEFAULT_SECONDS):
 
     @functools.wraps(check)
     def run(*args, **kwargs):
+        _warm_up()
+        limit = seconds if _cap["seconds"] is None else min(seconds, _cap["seconds"])
         outer = _budget["seconds"]
         if not _deadlines:
-            _budget["seconds"] = seconds
+            _budget["seconds"] = limit
         try:
-            with time_limit(seconds):
+            with time_limit(limit):
                 return check(*args, **kwargs)
         except LabError:
             raise
         except TimedOut as error:
-            raise _timed_out(check.__name__, error, seconds) from None
+            raise _timed_out(check.__name__, error, limit) from None
         except RecursionError as error:
             en, es = recursion_message(check.__name__, error)
             raise CheckFailed(say(en, es)) from None
@@ -292,6 +298,21 @@ def graded(check=None, *, seconds=DEFAULT_SECONDS):
             _budget["seconds"] = outer
 
     return run
+
+
+def _warm_up():
+    """Import the packages the checks compare with before the clock starts (once per process).
+
+    A chapter's notebook has imported them already; a check run on its own should
+    not spend its seconds importing PyTorch. A missing one is left for the check to
+    report (MissingPackage).
+    """
+    for name in ("numpy", "torch"):
+        if name not in sys.modules:
+            try:
+                __import__(name)
+            except ImportError:
+                pass
 
 
 def _unusable(name, error):
