@@ -180,7 +180,9 @@ def cross_entropy(logits, targets):
     ``torch.nn.functional.cross_entropy`` with its default ``reduction="mean"``.
     """
     logits = as_tensor(logits)
-    targets = np.asarray(targets.data if isinstance(targets, Tensor) else targets)
+    # A copy: backward reads the targets again, and a reused label buffer
+    # refilled before backward must not change the gradient.
+    targets = np.array(targets.data if isinstance(targets, Tensor) else targets)
     if logits.ndim != 2:
         raise ValueError(f"cross_entropy: logits must have shape (batch, classes), got {logits.shape}")
     batch, classes = logits.shape

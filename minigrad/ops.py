@@ -17,7 +17,7 @@ from .autograd import Function
 
 __all__ = [
     "Add", "Sub", "Mul", "Div", "Pow", "Neg", "Exp", "Log", "ReLU", "Tanh", "Sigmoid",
-    "MatMul", "Sum", "Mean", "Max", "Reshape", "Transpose", "GetItem",
+    "MatMul", "Sum", "Mean", "Max", "Reshape", "Transpose", "GetItem", "Cast",
 ]
 
 
@@ -390,8 +390,13 @@ class Max(Function):
 # Shape operations: they move numbers around, so backward moves them back.
 # --------------------------------------------------------------------------
 
+# These may return a *view*: numpy's result shares the input's memory (as
+# PyTorch's view ops do). `is_view` tells Function.apply to give the result
+# the input's version counter, so writing through either is seen by both.
+
 class Reshape(Function):
     name = "reshape"
+    is_view = True
 
     @staticmethod
     def forward(ctx, a, shape):
@@ -410,6 +415,7 @@ class Reshape(Function):
 
 class Transpose(Function):
     name = "transpose"
+    is_view = True
 
     @staticmethod
     def forward(ctx, a, axes=None):
@@ -430,6 +436,7 @@ class Transpose(Function):
 
 class GetItem(Function):
     name = "getitem"
+    is_view = True  # basic indexing (x[0], x[1:3]) gives a view; an index array gives a copy
 
     @staticmethod
     def forward(ctx, a, index):
@@ -447,3 +454,21 @@ class GetItem(Function):
         grad = np.zeros(ctx.shape, dtype=grad_out.dtype)
         np.add.at(grad, ctx.index, grad_out)
         return (grad,)
+
+
+# --------------------------------------------------------------------------
+# dtype conversion
+# --------------------------------------------------------------------------
+
+class Cast(Function):
+    name = "cast"
+
+    @staticmethod
+    def forward(ctx, a, dtype):
+        ctx.dtype = a.dtype
+        return a.astype(dtype)
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        # The identity, numerically: the gradient goes back in the input's dtype.
+        return (grad_out.astype(ctx.dtype),)
