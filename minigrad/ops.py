@@ -466,7 +466,8 @@ class Cast(Function):
     @staticmethod
     def forward(ctx, a, dtype):
         ctx.dtype = a.dtype
-        return a.astype(dtype)
+        with np.errstate(over="ignore"):  # too large for float16: inf, as in PyTorch
+            return a.astype(dtype)
 
     @staticmethod
     def backward(ctx, grad_out):

@@ -82,7 +82,8 @@ def _array_of_array_like(data):
     try:
         return np.array(data)
     except (RuntimeError, TypeError) as error:  # torch: requires grad, or a dtype numpy lacks (bfloat16)
-        raise TypeError(f"Tensor data: cannot read this {type(data).__name__} as a numpy array ({error}); "
+        kind = f"{type(data).__module__}.{type(data).__name__}"
+        raise TypeError(f"Tensor data: cannot read this {kind} as a numpy array ({error}); "
                         "for a torch tensor pass t.detach().cpu().numpy(), in a dtype numpy has "
                         "(e.g. t.detach().float())") from None
 
@@ -313,10 +314,12 @@ class Tensor:
     # ---- arithmetic -------------------------------------------------------
 
     def _binary(self, function, other, reflected=False):
-        if self._data.dtype == np.float16 and isinstance(other, (int, float)) and not isinstance(other, bool):
-            # PyTorch computes float16 arithmetic in float32 and rounds once at
-            # the end, so the number is never rounded to float16 on its own
-            # (65536.0 would be inf): do the same, through two casts.
+        if (function in (Mul, Div) and self._data.dtype == np.float16
+                and isinstance(other, (int, float)) and not isinstance(other, bool)):
+            # PyTorch multiplies and divides float16 by a number in float32 and
+            # rounds once at the end, so the number is never rounded to float16
+            # on its own (65536.0 would be inf): do the same, through two casts.
+            # (Its add and subtract do round the number first, as numpy does.)
             wide = Cast.apply(self, dtype=np.float32)._binary(function, other, reflected)
             return Cast.apply(wide, dtype=np.float16)
         other = as_tensor(other, like=self)
