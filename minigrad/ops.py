@@ -11,6 +11,8 @@ runs their backward methods in the right order. To add an op, see
 CONTRIBUTING.md.
 """
 
+import warnings
+
 import numpy as np
 
 from .autograd import Function
@@ -168,7 +170,8 @@ class Log(Function):
         if np.any(a <= 0):
             raise ValueError(
                 f"log: input has {int(np.sum(a <= 0))} non-positive entries (min {a.min()}); "
-                "log is only defined for positive numbers"
+                "log is only defined for positive numbers (PyTorch returns -inf at 0 and nan below; "
+                "minigrad stops here instead)"
             )
         ctx.save_for_backward(a)
         return np.log(a)
@@ -304,6 +307,10 @@ def _check_axis(axis, ndim, name):
         return None
     single = not isinstance(axis, (tuple, list))
     axes = (axis,) if single else tuple(axis)
+    if not single and not axes:
+        warnings.warn(f"{name}(axis=()) reduces over no axis, as in numpy, and returns the tensor's "
+                      f"values; PyTorch's {name}(dim=()) reduces over every axis: write axis=None for that",
+                      UserWarning, stacklevel=5)
     for ax in axes:
         if isinstance(ax, bool) or not isinstance(ax, (int, np.integer)):
             raise TypeError(f"{name}: axis must be None, an int or a tuple of ints, got {axis!r}")

@@ -46,7 +46,7 @@ def test_reshape_to_wrong_size():
 
 @pytest.mark.parametrize("values", [[1.0, 0.0], [2.0, -1.0]])
 def test_log_of_non_positive_entries(values):
-    with pytest.raises(ValueError, match=r"log.*non-positive"):
+    with pytest.raises(ValueError, match=r"log.*non-positive.*PyTorch returns -inf at 0 and nan"):
         Tensor(np.array(values)).log()
 
 

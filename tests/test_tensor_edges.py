@@ -269,7 +269,8 @@ def test_bad_axes_are_clear_errors(axis, error, words):
 def test_axis_empty_tuple_reduces_nothing_unlike_pytorch():
     """Deliberate difference (README): numpy's meaning, not PyTorch's 'every axis'."""
     x = leaf([[1.0, 2.0], [3.0, 4.0]])
-    np.testing.assert_array_equal(x.sum(axis=()).data, x.data)
+    with pytest.warns(UserWarning, match=r"sum\(axis=\(\)\) reduces over no axis.*PyTorch.*axis=None"):
+        np.testing.assert_array_equal(x.sum(axis=()).data, x.data)
 
 
 def test_max_ties_split_the_gradient_evenly_like_amax():
