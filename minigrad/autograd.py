@@ -19,7 +19,9 @@ writes:
 ``_op``             that op's short name, shown when the graph is drawn;
 ``_version_counter`` a ``VersionCounter`` shared by every node whose ``data``
                     is the same memory (a tensor and its views): in-place
-                    writes bump it, and backward checks it (see below).
+                    writes bump it, and backward checks it (see below);
+``_replaced_by_inplace`` None, or the in-place op (``"+="``) whose recorded
+                    result replaced this node: a new op may not use it.
 
 Outputs are built with the constructor that ``minigrad.tensor`` hands over
 with ``set_output_constructor`` when it is imported. So the imports run one
@@ -249,7 +251,12 @@ class Function:
             # input, so one counter for both, as in PyTorch.
             out._version_counter = counter = inputs[0]._version_counter
             counter.has_views = True
-        if any(needs_input_grad) and is_grad_enabled():
+        if not is_grad_enabled():
+            return out
+        for node in inputs:
+            if node._replaced_by_inplace:
+                _refuse_replaced_input(cls, node)
+        if any(needs_input_grad):
             # The output points to its inputs (never the other way round),
             # so the graph has no reference cycles and is freed normally.
             out.requires_grad = True
@@ -265,6 +272,15 @@ def _versions_of(saved, inputs, out):
     """(counter, value) for every input or output whose array ``forward`` saved (by identity)."""
     return [(node._version_counter, node._version_counter.value)
             for node in (*inputs, out) if any(array is node.data for array in saved)]
+
+
+def _refuse_replaced_input(function, node):
+    raise RuntimeError(
+        f"{function.__name__}: an input was updated by a recorded in-place op ({node._replaced_by_inplace}) "
+        "and replaced by its result, but this name still holds the tensor from before, whose history "
+        "no longer matches its numbers; use the name the in-place op assigned (after `h += y`, h), or "
+        "write h = h + y and keep both"
+    )
 
 
 def _refuse_non_node_inputs(function, inputs):

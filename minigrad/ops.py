@@ -60,7 +60,10 @@ class Mul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        # Each input's gradient needs the *other* input: save only what is
+        # needed (as PyTorch does), so changing an unneeded one later is harmless.
+        needs_a, needs_b = ctx.needs_input_grad
+        ctx.save_for_backward(a if needs_b else None, b if needs_a else None)
         return a * b
 
     @staticmethod
@@ -77,7 +80,7 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)  # a only for b's gradient
         return a / b
 
     @staticmethod
@@ -242,32 +245,36 @@ class MatMul(Function):
     @staticmethod
     def forward(ctx, a, b):
         _check_matmul_shapes(a.shape, b.shape)
-        ctx.save_for_backward(a, b)
+        # a is needed only for b's gradient and b only for a's (saved as PyTorch does).
+        needs_a, needs_b = ctx.needs_input_grad
+        ctx.save_for_backward(a if needs_b else None, b if needs_a else None)
+        ctx.ndims = (a.ndim, b.ndim)
         return a @ b
 
     @staticmethod
     def backward(ctx, grad_out):
         a, b = ctx.saved_arrays
+        a_ndim, b_ndim = ctx.ndims
         # For 2-D matrices, out = a @ b gives
         #   dL/da = dL/dout @ b^T      and      dL/db = a^T @ dL/dout.
         # A 1-D operand is treated as a row (a) or column (b) matrix, and the
         # axis numpy dropped from the output is put back in the gradient.
         # (b first: for vector @ vector the output is 0-d, and the column axis
         # must exist before the row axis can go in front of it.)
-        if b.ndim == 1:
-            b = b[:, np.newaxis]
+        if b_ndim == 1:
             grad_out = np.expand_dims(grad_out, -1)
-        if a.ndim == 1:
-            a = a[np.newaxis, :]
+        if a_ndim == 1:
             grad_out = np.expand_dims(grad_out, -2)
         grad_a = grad_b = None
         if ctx.needs_input_grad[0]:
-            grad_a = grad_out @ np.swapaxes(b, -1, -2)
-            if ctx.saved_arrays[0].ndim == 1:
+            b_matrix = b[:, np.newaxis] if b_ndim == 1 else b
+            grad_a = grad_out @ np.swapaxes(b_matrix, -1, -2)
+            if a_ndim == 1:
                 grad_a = grad_a[..., 0, :]
         if ctx.needs_input_grad[1]:
-            grad_b = np.swapaxes(a, -1, -2) @ grad_out
-            if ctx.saved_arrays[1].ndim == 1:
+            a_matrix = a[np.newaxis, :] if a_ndim == 1 else a
+            grad_b = np.swapaxes(a_matrix, -1, -2) @ grad_out
+            if b_ndim == 1:
                 grad_b = grad_b[..., 0]
         # Batch dimensions that were broadcast are summed by `unbroadcast`.
         return grad_a, grad_b

@@ -136,6 +136,10 @@ class Tensor:
     # instead of numpy trying to treat the Tensor as an array.
     __array_ufunc__ = None
 
+    # Set (to "+=", ...) on a tensor whose recorded in-place op returned a new
+    # tensor: see _inplace. A class attribute, so ordinary tensors pay nothing.
+    _replaced_by_inplace = None
+
     def __init__(self, data, requires_grad=False):
         self._data = _to_array(data)
         self._version_counter = VersionCounter()  # shared with the views of this memory
@@ -411,20 +415,25 @@ class Tensor:
 
         Its views see the change (they are the same memory) and the version
         counter is bumped, so a graph that saved the old numbers refuses to
-        backpropagate through them. If a gradient must flow (grad mode is on
-        and self or other requires grad), the op is recorded: self becomes the
-        op's output, computed from a copy of its old value that keeps its old
-        history. Done under a lock: two threads doing `p -= 1` lose no update.
+        backpropagate through them. Done under a lock: two threads doing
+        `p -= 1` lose no update.
+
+        If a gradient must flow (grad mode is on and self or other requires
+        grad), the op is also recorded. The graph links tensors, and ops that
+        already used self must keep pointing at self's old history, so the
+        result is a *new* Tensor on the same memory, which Python binds to your
+        name (``h += pos`` is ``h = h.__iadd__(pos)``). The op's input is a copy
+        of self's old value with its old history (PyTorch saves the original too).
         """
         with autograd._write_lock:
             recording = is_grad_enabled() and (
                 self._requires_grad or (isinstance(other, Tensor) and other._requires_grad))
             if recording:
                 self._check_inplace_can_be_recorded(symbol)
-                source = self._value_before_inplace()
+                before = self._value_before_inplace()
+                out = before._binary(function, other)  # (x *= x: other is the old x, saved, as in PyTorch)
             else:
-                source = self
-            out = source._binary(function, other)
+                out = self._binary(function, other)
             if out.shape != self.shape:
                 raise ValueError(f"in-place {symbol}: the result has shape {out.shape} (broadcast), but this "
                                  f"tensor has shape {self.shape} and cannot grow; write x = x {symbol[:-1]} y")
@@ -436,10 +445,17 @@ class Tensor:
                                    f"x = x {symbol[:-1]} y for a new tensor")
             np.copyto(self._data, out._data, casting="same_kind")
             self._version_counter.value += 1
-            if recording:
-                self._ctx, self._prev, self._op = out._ctx, out._prev, out._op
-                self._requires_grad = True
-        return self
+            if not recording:
+                return self
+            # The recorded result: self's memory and counter, the op's history.
+            result = Tensor._from_op(self._data)
+            result._version_counter = self._version_counter
+            result._ctx, result._prev, result._op, result._requires_grad = out._ctx, out._prev, out._op, True
+            # Any other name still bound to the old tensor sees the new numbers
+            # with the old history: using it in a new graph would silently go
+            # wrong, so Function.apply refuses it.
+            self._replaced_by_inplace = symbol
+            return result
 
     def _check_inplace_can_be_recorded(self, symbol):
         if self._ctx is None and self._requires_grad:

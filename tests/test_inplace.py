@@ -76,13 +76,46 @@ def test_each_in_place_operator_of_a_non_leaf_matches_pytorch(op):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12)
 
 
-def test_in_place_keeps_the_same_python_object_and_writes_its_own_memory():
+def test_in_place_writes_its_own_memory():
     h = Tensor(np.zeros(3))
     memory = h.data
-    same = h
     h += Tensor(np.ones(3), requires_grad=True)
-    assert h is same and h.data is memory
+    assert h.data is memory
     np.testing.assert_array_equal(memory, [1.0, 1.0, 1.0])
+    p = Tensor(np.zeros(2), requires_grad=True)
+    same = p
+    with no_grad():
+        p += 1.0
+    assert p is same  # not recorded: the very same tensor, as PyTorch's in-place ops return self
+
+
+def test_ops_that_used_a_tensor_before_its_in_place_update_keep_its_old_history():
+    """`x += lin(x)`, the residual pattern: the graph of lin(x) must still see the old x."""
+    a_np, w_np = rng.normal(size=3), rng.normal(size=3)
+    results = []
+    for make in (lambda v: Tensor(v, requires_grad=True), lambda v: torch.tensor(v, requires_grad=True)):
+        a, w = make(a_np), make(w_np)
+        h = a * 2.0
+        y = h + w  # uses h (Add saves nothing, so the update below is allowed)
+        z = h.tanh()  # tanh saves its output, not h
+        h += w * 3.0
+        h += h  # self on both sides
+        (y * 1.5 + z + h * h).sum().backward()
+        results.append((np.asarray(a.grad), np.asarray(w.grad)))
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+def test_the_old_name_of_a_tensor_replaced_by_a_recorded_in_place_op_is_refused():
+    h = Tensor(np.zeros(3))
+    alias = h
+    h += Tensor(np.ones(3), requires_grad=True)
+    assert h is not alias and alias._replaced_by_inplace == "+="
+    np.testing.assert_array_equal(alias.data, h.data)  # the same memory
+    with pytest.raises(RuntimeError, match=r"updated by a recorded in-place op \(\+=\).*use the name"):
+        alias * 2.0
+    with no_grad():
+        np.testing.assert_array_equal((alias * 2.0).data, [2.0, 2.0, 2.0])  # no graph: just numbers
 
 
 def test_in_place_on_a_leaf_that_requires_grad_is_refused_like_pytorch():
