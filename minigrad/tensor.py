@@ -14,6 +14,12 @@ How the pieces fit together
   visits it from the output back to the leaves in reverse topological order,
   calling each op's ``backward`` and adding the gradients up on the way
   (a tensor used twice receives two contributions).
+* Memory is shared as in PyTorch: ``detach()``, ``.T``, ``transpose``,
+  ``permute``, ``reshape``/``view`` (when the layout allows) and basic indexing
+  give views of the same numbers, and ``x += y``, ``x[i] = v`` write into them.
+  Every write bumps a version counter shared by a tensor and its views; an op
+  notes the versions of the arrays it saved, and backward refuses to use an
+  array that changed since (see ``autograd.VersionCounter``).
 
 Imports run one way: tensor -> ops -> autograd. Only ``numpy`` is used, and
 this module knows nothing about ``nn`` or ``optim``.
