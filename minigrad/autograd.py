@@ -270,9 +270,8 @@ class Function:
 
 def _versions_of(saved, inputs, out):
     """(counter, value) for every input or output whose array ``forward`` saved (by identity)."""
-    saved_ids = set(map(id, saved))
     return [(node._version_counter, node._version_counter.value)
-            for node in (*inputs, out) if id(node.data) in saved_ids]
+            for node in (*inputs, out) for array in saved if array is node.data]
 
 
 def _refuse_replaced_input(function, node):

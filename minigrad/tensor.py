@@ -26,6 +26,7 @@ this module knows nothing about ``nn`` or ``optim``.
 """
 
 import collections
+import operator
 
 import numpy as np
 
@@ -171,13 +172,7 @@ class Tensor:
 
     # ---- the numbers, and who may change them -----------------------------
 
-    @property
-    def data(self):
-        """The numpy array of the numbers (shared, not copied)."""
-        return self._data
-
-    @data.setter
-    def data(self, array):
+    def _set_data(self, array):
         # `p.data -= lr * g` changes the array in place and then assigns it back
         # here: count it as a write, so a graph that saved the old numbers notices
         # (backward raises instead of using the new ones). Binding a new array counts too.
@@ -185,17 +180,17 @@ class Tensor:
             self._data = array if isinstance(array, np.ndarray) else np.asarray(array)
             self._version_counter.value += 1
 
+    # Reading goes straight to the stored array (attrgetter runs in C: the
+    # engine reads .data and .requires_grad many times per step); writing is checked.
+    data = property(operator.attrgetter("_data"), _set_data,
+                    doc="The numpy array of the numbers (shared, not copied).")
+
     @property
     def _version(self):
         """How many in-place writes this tensor's memory has had (PyTorch's ``t._version``)."""
         return self._version_counter.value
 
-    @property
-    def requires_grad(self):
-        return self._requires_grad
-
-    @requires_grad.setter
-    def requires_grad(self, value):
+    def _set_requires_grad(self, value):
         if value and self._data.dtype.kind != "f":
             raise TypeError(f"only floating point tensors can require gradients, got dtype {self._data.dtype} "
                             "(a gradient of an integer tensor would be truncated); convert it first, "
@@ -204,6 +199,9 @@ class Tensor:
             raise RuntimeError("requires_grad can only be changed on a leaf tensor; this one was computed "
                                "by an op (use .detach() for a copy of it without a graph)")
         self._requires_grad = bool(value)
+
+    requires_grad = property(operator.attrgetter("_requires_grad"), _set_requires_grad,
+                             doc="Does a gradient have to flow into this tensor? Only floating tensors may.")
 
     # ---- basic properties ------------------------------------------------
 
