@@ -456,7 +456,12 @@ class GetItem(Function):
     def forward(ctx, a, index):
         ctx.shape, ctx.index = a.shape, index
         try:
-            return a[index]
+            out = a[index]
+            if not isinstance(out, np.ndarray):
+                # One integer per axis gives numpy's scalar, a copy; PyTorch gives a
+                # 0-d view. A trailing `...` makes numpy give the 0-d view too.
+                out = a[(*index, ...) if isinstance(index, tuple) else (index, ...)]
+            return out
         except IndexError as error:
             raise IndexError(f"index {index!r} is invalid for a tensor of shape {a.shape}: {error}") from None
 

@@ -106,3 +106,18 @@ def test_recorded_in_place_on_a_detached_alias_is_allowed_like_pytorch():
     np.testing.assert_array_equal(w.grad, [2.0, 4.0])
     np.testing.assert_array_equal(x.data, [1.0, 2.0])
     assert not x.requires_grad
+
+
+def test_one_integer_per_axis_gives_a_0d_view_like_pytorch():
+    """numpy's x[1, 2] is a scalar copy; PyTorch's is a 0-d view: writing it writes x."""
+    x, t_x = Tensor(np.arange(6.0).reshape(2, 3)), torch.arange(6.0, dtype=torch.float64).reshape(2, 3)
+    v, t_v = x[1, 2], t_x[1, 2]
+    assert v.shape == () and v._version_counter is x._version_counter
+    v += 100.0
+    t_v += 100.0
+    np.testing.assert_array_equal(x.data, t_x.numpy())
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="a view"):
+        w[0] += 1.0  # a view of a leaf that requires grad (PyTorch refuses it too)
+    with pytest.raises(RuntimeError, match="a view of a leaf Variable"):
+        torch.tensor([1.0, 2.0], requires_grad=True)[0] += 1.0
