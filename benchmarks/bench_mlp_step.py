@@ -220,6 +220,22 @@ def jax_setup(x, y, weights):
     return step
 
 
+def minigrad_copy_setup(x, y, weights):
+    """minigrad with every leaf gradient copied (autograd's reference-count shortcut off)."""
+    from minigrad import autograd
+
+    step = minigrad_setup(x, y, weights)
+
+    def step_with_copies():
+        autograd.KEEP_UNSHARED_GRADIENTS = False
+        try:
+            return step()
+        finally:
+            autograd.KEEP_UNSHARED_GRADIENTS = True
+
+    return step_with_copies
+
+
 PEERS = {"minigrad": minigrad_setup, "numpy": numpy_setup, "torch": torch_setup,
          "mygrad": mygrad_setup, "autograd": autograd_setup, "jax": jax_setup}
 
@@ -271,9 +287,13 @@ def main():
     parser.add_argument("--warmup", type=int, default=5, help="untimed steps before each block")
     parser.add_argument("--threads", type=int, default=2, help="threads per library (read at start-up)")
     parser.add_argument("--only", nargs="+", choices=list(PEERS), help="run only these (numpy always runs)")
+    parser.add_argument("--grad-copy", action="store_true",
+                        help="also time 'mg-copy': minigrad copying every leaf gradient")
     args = parser.parse_args()
 
-    names = [n for n in PEERS if not args.only or n in args.only or n == "numpy"]
+    if args.grad_copy:
+        PEERS["mg-copy"] = minigrad_copy_setup
+    names = [n for n in PEERS if not args.only or n in args.only or n in ("numpy", "mg-copy")]
     weights = make_weights()
     results = {}
     for batch in args.batches:

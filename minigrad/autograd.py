@@ -16,26 +16,33 @@ writes:
 ``grad``            the gradient a leaf collects (``None`` until backward runs);
 ``_ctx``            the ``Context`` of the op that produced the node (``None``
                     for a leaf): it knows the ``Function`` and what it saved;
-``_op``             that op's short name, shown when the graph is drawn.
+``_op``             that op's short name, shown when the graph is drawn;
+``_version_counter`` a ``VersionCounter`` shared by every node whose ``data``
+                    is the same memory (a tensor and its views): in-place
+                    writes bump it, and backward checks it (see below);
+``_replaced_by_inplace`` None, or the in-place op (``"+="``) whose recorded
+                    result replaced this node: a new op may not use it.
 
 Outputs are built with the constructor that ``minigrad.tensor`` hands over
 with ``set_output_constructor`` when it is imported. So the imports run one
 way: ``tensor -> ops -> autograd``.
 
-What is here: gradient mode (``no_grad``), ``topological_order``, ``Context``
+What is here: gradient mode (``no_grad``), the ``VersionCounter``,
+``topological_order``, ``Context``
 and ``Function`` (one differentiable op: ``forward`` and ``backward`` side by
 side, as in ``torch.autograd.Function``), the check of what a ``backward``
 returns, ``unbroadcast`` and ``backward``, the loop that runs the chain rule.
 """
 
-import contextlib
+import functools
+import os
 import sys
 import threading
 
 import numpy as np
 
 __all__ = [
-    "no_grad", "is_grad_enabled", "topological_order", "Context", "Function",
+    "no_grad", "is_grad_enabled", "VersionCounter", "topological_order", "Context", "Function",
     "unbroadcast", "backward", "set_output_constructor",
 ]
 
@@ -52,8 +59,7 @@ def is_grad_enabled():
     return getattr(_grad_mode, "enabled", True)
 
 
-@contextlib.contextmanager
-def no_grad():
+class no_grad:
     """Inside this block, operations do not record a graph (like ``torch.no_grad``).
 
     Use it for evaluation and for optimizer updates: results have
@@ -62,13 +68,63 @@ def no_grad():
     The switch belongs to the thread that enters the block: a ``no_grad`` in
     one thread (a data loader, an evaluation) never turns recording off in
     another, and each block puts back what it found, however blocks nest.
+
+    As in PyTorch it also decorates a function, with or without parentheses:
+    ``@no_grad()`` or ``@no_grad`` runs every call of the function without a graph.
     """
-    previous = is_grad_enabled()
-    _grad_mode.enabled = False
-    try:
-        yield
-    finally:
-        _grad_mode.enabled = previous
+
+    def __new__(cls, function=None):
+        if function is None:
+            return super().__new__(cls)
+        if not callable(function):
+            raise TypeError(f"no_grad() takes no arguments (or a function, as a decorator), "
+                            f"got {type(function).__name__}; write `with no_grad():`")
+        return cls()(function)  # `@no_grad` without parentheses
+
+    def __enter__(self):
+        self._previous = is_grad_enabled()
+        _grad_mode.enabled = False
+
+    def __exit__(self, *exc_info):
+        _grad_mode.enabled = self._previous
+        return False
+
+    def __call__(self, function):
+        """``@no_grad()``: the decorated function runs inside its own ``with no_grad():``."""
+        @functools.wraps(function)
+        def without_graph(*args, **kwargs):
+            with no_grad():
+                return function(*args, **kwargs)
+        return without_graph
+
+
+# --------------------------------------------------------------------------
+# The version counter: has an array been changed since an op saved it?
+# --------------------------------------------------------------------------
+
+class VersionCounter:
+    """How many times the memory behind a tensor (and its views) was written in place.
+
+    An op that keeps an input's array for its backward notes the counter's
+    value; an in-place write (``x += 1``, an optimizer step) bumps it; backward
+    compares, and refuses to compute a gradient from numbers that are no longer
+    the ones the forward pass used. PyTorch does the same (``tensor._version``).
+    The writer bumps it while holding ``_write_lock`` (``value += 1`` is a read
+    and a write: two threads must not interleave them). ``has_views`` is set
+    once an op (a slice, reshape, transpose) makes a view of the memory.
+    """
+
+    __slots__ = ("value", "has_views")
+
+    def __init__(self):
+        self.value = 0
+        self.has_views = False
+
+
+# One lock for every in-place write of data and every accumulation of a leaf's
+# gradient: `a = a + b` done by two threads at once could otherwise lose one of
+# the two updates.
+_write_lock = threading.RLock()
 
 
 # --------------------------------------------------------------------------
@@ -120,12 +176,17 @@ class Context:
     ``needs_input_grad[i]`` tells ``backward`` whether input ``i`` wants a
     gradient at all (so it can skip work, e.g. the gradient of the images).
     Non-array settings (an axis, an index) can be stored as plain attributes.
+
+    Save the arrays ``forward`` received or returned (they are protected by
+    the version check: ``saved_versions``) or arrays of your own; never a view
+    of an input (the check would not see it change).
     """
 
     def __init__(self, function, needs_input_grad):
         self.function = function  # the Function subclass whose backward runs
         self.needs_input_grad = needs_input_grad
         self.saved_arrays = ()
+        self.saved_versions = ()  # (counter, value) of each saved input or output array
 
     def save_for_backward(self, *arrays):
         self.saved_arrays = arrays
@@ -164,6 +225,7 @@ class Function:
     """
 
     name = ""  # short name shown when the graph is drawn, e.g. "mul"
+    is_view = False  # True for ops whose result may share its input's memory (reshape, transpose, ...)
 
     @staticmethod
     def forward(ctx, *arrays, **options):
@@ -177,17 +239,60 @@ class Function:
     @classmethod
     def apply(cls, *inputs, **options):
         """Run ``forward`` on the inputs' arrays and, if needed, record the graph edge."""
-        needs_input_grad = tuple([node.requires_grad for node in inputs])
+        try:
+            needs_input_grad = tuple([node.requires_grad for node in inputs])
+        except AttributeError:
+            _refuse_non_node_inputs(cls, inputs)
         ctx = Context(cls, needs_input_grad)
-        out = _make_output(cls.forward(ctx, *[node.data for node in inputs], **options))
-        if any(needs_input_grad) and is_grad_enabled():
+        arrays = [node.data for node in inputs]
+        out = _make_output(cls.forward(ctx, *arrays, **options))
+        if cls.is_view and np.may_share_memory(out.data, arrays[0]):
+            # A view (a transpose, a reshape, a slice): the same memory as its
+            # input, so one counter for both, as in PyTorch.
+            out._version_counter = counter = inputs[0]._version_counter
+            counter.has_views = True
+        if not is_grad_enabled():
+            return out
+        for node in inputs:
+            if node._replaced_by_inplace:
+                _refuse_replaced_input(cls, node)
+        if any(needs_input_grad):
             # The output points to its inputs (never the other way round),
             # so the graph has no reference cycles and is freed normally.
             out.requires_grad = True
             out._ctx = ctx
             out._prev = inputs
             out._op = cls.name or cls.__name__.lower()
+            if ctx.saved_arrays:
+                ctx.saved_versions = _versions_of(ctx.saved_arrays, inputs, out)
         return out
+
+
+def _versions_of(saved, inputs, out):
+    """(counter, value) for every input or output whose array ``forward`` saved (by identity)."""
+    return [(node._version_counter, node._version_counter.value)
+            for node in (*inputs, out) for array in saved if array is node.data]
+
+
+def _refuse_replaced_input(function, node):
+    raise RuntimeError(
+        f"{function.__name__}: an input was updated by a recorded in-place op ({node._replaced_by_inplace}) "
+        "and replaced by its result, but this name still holds the tensor from before, whose history "
+        "no longer matches its numbers; use the name the in-place op assigned (after `h += y`, h), or "
+        "write h = h + y and keep both"
+    )
+
+
+def _refuse_non_node_inputs(function, inputs):
+    for i, node in enumerate(inputs):
+        if not hasattr(node, "requires_grad"):
+            raise TypeError(
+                f"{function.__name__}.apply: positional input {i} is a {type(node).__name__} ({node!r}), "
+                "not a Tensor; positional inputs get gradients, so they must be Tensors: pass a "
+                f"setting as a keyword ({function.__name__}.apply(x, exponent=2.0), read by forward) "
+                "or wrap a number as Tensor(2.0)"
+            )
+    raise  # pragma: no cover (an AttributeError from elsewhere: show it as it is)
 
 
 def _input_gradients(node, grad_out):
@@ -200,6 +305,15 @@ def _input_gradients(node, grad_out):
     input and the shapes.
     """
     function = node._ctx.function
+    for counter, saved_value in node._ctx.saved_versions:
+        if counter.value != saved_value:
+            raise RuntimeError(
+                f"one of the arrays needed for the gradient of {function.__name__} was modified by "
+                f"an in-place operation after it was saved (version {saved_value} -> {counter.value}); "
+                "backward would compute a gradient from numbers the forward pass never used. "
+                "Change tensors in place only after backward (forward, backward, then optimizer.step()), "
+                "or write x = x + ... to make a new tensor instead of x += ..."
+            )
     grads = function.backward(node._ctx, grad_out)
     if not isinstance(grads, (tuple, list)):
         grads = (grads,)  # `return grad` for a one-input op, as in PyTorch's examples
@@ -278,14 +392,27 @@ def backward(root, grad):
         if node._ctx is not None:  # made by an op: the chain rule passes grad on to its inputs
             _pass_to_inputs(node, grad, grads)
             continue
-        # A leaf: store the gradient for the user and the optimizer.
-        # If something else can see this array (another input's gradient, an
-        # array an op saved, the seed you passed, or it is a view of one), keep
-        # a copy of our own, so .grad never changes behind your back nor changes
-        # what you hold. Otherwise keep the array itself: nothing else holds it.
-        shared = sys.getrefcount(grad) > _ONLY_ONE_REFERENCE or grad.base is not None
+        # A leaf: store the gradient for the user and the optimizer. The plain
+        # way is to store a copy, since the array may also be another input's
+        # gradient (Add hands one array to both inputs), an array an op saved,
+        # the seed you passed, or a view of one of these, and .grad must never
+        # change behind your back. But most leaf gradients (a weight's, from
+        # Linear) are fresh arrays that nothing else holds, and copying them is
+        # a pass over memory per weight per step. sys.getrefcount tells the two
+        # apart: if our variable is the array's only holder and it is not a
+        # view, keep it without a copy (PyTorch's AccumulateGrad does the same).
+        # Measured on benchmarks/bench_mlp_step.py (--grad-copy), copying always
+        # makes a training step 7.5% slower at batch 1 (4% at 32, 3.5% at 128).
+        if KEEP_UNSHARED_GRADIENTS:
+            shared = sys.getrefcount(grad) > _ONLY_ONE_REFERENCE or grad.base is not None
+        else:
+            shared = True
         grad = grad.astype(node.data.dtype, copy=shared)
-        node.grad = grad if node.grad is None else node.grad + grad
+        with _write_lock:  # two threads' backward passes may reach the same weight
+            node.grad = grad if node.grad is None else node.grad + grad
+
+
+KEEP_UNSHARED_GRADIENTS = True  # (set False by benchmarks/bench_mlp_step.py to measure what it buys)
 
 
 def _pass_to_inputs(node, grad, grads):

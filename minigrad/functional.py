@@ -23,7 +23,12 @@ class Linear(Function):
     @staticmethod
     def forward(ctx, x, weight, bias=None):
         _check_linear_shapes(x.shape, weight.shape, None if bias is None else bias.shape)
-        ctx.save_for_backward(x, weight)
+        # Save only what backward will read (as PyTorch does): the weight for
+        # dL/dx, the input for dL/dweight. An optimizer step between forward and
+        # backward then breaks the backward only if it needs the old weight.
+        needs_x, needs_weight = ctx.needs_input_grad[:2]
+        ctx.save_for_backward(x if needs_weight else None, weight if needs_x else None)
+        ctx.weight_like = (weight.shape, weight.dtype, "F" if weight.flags.f_contiguous else "C")
         out = x @ weight.T
         if bias is not None:
             out += bias
@@ -39,22 +44,22 @@ class Linear(Function):
         # Same numbers as going through matmul, transpose and add, but the
         # weight gradient comes out laid out in memory like the weight itself.
         grad_x = grad_out @ weight if ctx.needs_input_grad[0] else None
-        grad_weight = _weight_gradient(grad_out, x, weight) if ctx.needs_input_grad[1] else None
+        grad_weight = _weight_gradient(grad_out, x, *ctx.weight_like) if ctx.needs_input_grad[1] else None
         if len(ctx.needs_input_grad) == 2:  # called without a bias: two inputs, two gradients
             return grad_x, grad_weight
         grad_bias = grad_out.sum(axis=0) if ctx.needs_input_grad[2] else None
         return grad_x, grad_weight, grad_bias
 
 
-def _weight_gradient(grad_out, x, weight):
-    """grad_out^T @ x, each weight's gradient summed over the batch, in an array like ``weight``.
+def _weight_gradient(grad_out, x, shape, dtype, order):
+    """grad_out^T @ x, each weight's gradient summed over the batch, in an array like the weight.
 
-    Like ``weight`` in dtype (as in PyTorch, a gradient has its tensor's dtype)
-    and in memory layout: ``nn.Linear`` stores its weight column-major (see
-    there), and its gradient is written column-major too, so the optimizer's
-    ``weight -= lr * grad`` walks both arrays in the same order.
+    Like the weight in dtype (as in PyTorch, a gradient has its tensor's dtype)
+    and in memory layout (``order``): ``nn.Linear`` stores its weight
+    column-major (see there), and its gradient is written column-major too, so
+    the optimizer's ``weight -= lr * grad`` walks both arrays in the same order.
     """
-    grad_weight = np.empty_like(weight)
+    grad_weight = np.empty(shape, dtype, order=order)
     if x.shape[0] == 1:
         # A batch of one example: the sum has one term, an outer product.
         # numpy's matmul does not hand a product over one term to BLAS and runs
@@ -180,7 +185,9 @@ def cross_entropy(logits, targets):
     ``torch.nn.functional.cross_entropy`` with its default ``reduction="mean"``.
     """
     logits = as_tensor(logits)
-    targets = np.asarray(targets.data if isinstance(targets, Tensor) else targets)
+    # A copy: backward reads the targets again, and a reused label buffer
+    # refilled before backward must not change the gradient.
+    targets = np.array(targets.data if isinstance(targets, Tensor) else targets)
     if logits.ndim != 2:
         raise ValueError(f"cross_entropy: logits must have shape (batch, classes), got {logits.shape}")
     batch, classes = logits.shape

@@ -11,13 +11,15 @@ runs their backward methods in the right order. To add an op, see
 CONTRIBUTING.md.
 """
 
+import warnings
+
 import numpy as np
 
 from .autograd import Function
 
 __all__ = [
     "Add", "Sub", "Mul", "Div", "Pow", "Neg", "Exp", "Log", "ReLU", "Tanh", "Sigmoid",
-    "MatMul", "Sum", "Mean", "Max", "Reshape", "Transpose", "GetItem",
+    "MatMul", "Sum", "Mean", "Max", "Reshape", "Transpose", "GetItem", "Cast",
 ]
 
 
@@ -58,7 +60,10 @@ class Mul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        # Each input's gradient needs the *other* input: save only what is
+        # needed (as PyTorch does), so changing an unneeded one later is harmless.
+        needs_a, needs_b = ctx.needs_input_grad
+        ctx.save_for_backward(a if needs_b else None, b if needs_a else None)
         return a * b
 
     @staticmethod
@@ -75,7 +80,7 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)  # a only for b's gradient
         return a / b
 
     @staticmethod
@@ -168,7 +173,8 @@ class Log(Function):
         if np.any(a <= 0):
             raise ValueError(
                 f"log: input has {int(np.sum(a <= 0))} non-positive entries (min {a.min()}); "
-                "log is only defined for positive numbers"
+                "log is only defined for positive numbers (PyTorch returns -inf at 0 and nan below; "
+                "minigrad stops here instead)"
             )
         ctx.save_for_backward(a)
         return np.log(a)
@@ -239,32 +245,36 @@ class MatMul(Function):
     @staticmethod
     def forward(ctx, a, b):
         _check_matmul_shapes(a.shape, b.shape)
-        ctx.save_for_backward(a, b)
+        # a is needed only for b's gradient and b only for a's (saved as PyTorch does).
+        needs_a, needs_b = ctx.needs_input_grad
+        ctx.save_for_backward(a if needs_b else None, b if needs_a else None)
+        ctx.ndims = (a.ndim, b.ndim)
         return a @ b
 
     @staticmethod
     def backward(ctx, grad_out):
         a, b = ctx.saved_arrays
+        a_ndim, b_ndim = ctx.ndims
         # For 2-D matrices, out = a @ b gives
         #   dL/da = dL/dout @ b^T      and      dL/db = a^T @ dL/dout.
         # A 1-D operand is treated as a row (a) or column (b) matrix, and the
         # axis numpy dropped from the output is put back in the gradient.
         # (b first: for vector @ vector the output is 0-d, and the column axis
         # must exist before the row axis can go in front of it.)
-        if b.ndim == 1:
-            b = b[:, np.newaxis]
+        if b_ndim == 1:
             grad_out = np.expand_dims(grad_out, -1)
-        if a.ndim == 1:
-            a = a[np.newaxis, :]
+        if a_ndim == 1:
             grad_out = np.expand_dims(grad_out, -2)
         grad_a = grad_b = None
         if ctx.needs_input_grad[0]:
-            grad_a = grad_out @ np.swapaxes(b, -1, -2)
-            if ctx.saved_arrays[0].ndim == 1:
+            b_matrix = b[:, np.newaxis] if b_ndim == 1 else b
+            grad_a = grad_out @ np.swapaxes(b_matrix, -1, -2)
+            if a_ndim == 1:
                 grad_a = grad_a[..., 0, :]
         if ctx.needs_input_grad[1]:
-            grad_b = np.swapaxes(a, -1, -2) @ grad_out
-            if ctx.saved_arrays[1].ndim == 1:
+            a_matrix = a[np.newaxis, :] if a_ndim == 1 else a
+            grad_b = np.swapaxes(a_matrix, -1, -2) @ grad_out
+            if b_ndim == 1:
                 grad_b = grad_b[..., 0]
         # Batch dimensions that were broadcast are summed by `unbroadcast`.
         return grad_a, grad_b
@@ -304,6 +314,10 @@ def _check_axis(axis, ndim, name):
         return None
     single = not isinstance(axis, (tuple, list))
     axes = (axis,) if single else tuple(axis)
+    if not single and not axes:
+        warnings.warn(f"{name}(axis=()) reduces over no axis, as in numpy, and returns the tensor's "
+                      f"values; PyTorch's {name}(dim=()) reduces over every axis: write axis=None for that",
+                      UserWarning, stacklevel=5)
     for ax in axes:
         if isinstance(ax, bool) or not isinstance(ax, (int, np.integer)):
             raise TypeError(f"{name}: axis must be None, an int or a tuple of ints, got {axis!r}")
@@ -390,8 +404,13 @@ class Max(Function):
 # Shape operations: they move numbers around, so backward moves them back.
 # --------------------------------------------------------------------------
 
+# These may return a *view*: numpy's result shares the input's memory (as
+# PyTorch's view ops do). `is_view` tells Function.apply to give the result
+# the input's version counter, so writing through either is seen by both.
+
 class Reshape(Function):
     name = "reshape"
+    is_view = True
 
     @staticmethod
     def forward(ctx, a, shape):
@@ -410,6 +429,7 @@ class Reshape(Function):
 
 class Transpose(Function):
     name = "transpose"
+    is_view = True
 
     @staticmethod
     def forward(ctx, a, axes=None):
@@ -430,12 +450,18 @@ class Transpose(Function):
 
 class GetItem(Function):
     name = "getitem"
+    is_view = True  # basic indexing (x[0], x[1:3]) gives a view; an index array gives a copy
 
     @staticmethod
     def forward(ctx, a, index):
         ctx.shape, ctx.index = a.shape, index
         try:
-            return a[index]
+            out = a[index]
+            if not isinstance(out, np.ndarray):
+                # One integer per axis gives numpy's scalar, a copy; PyTorch gives a
+                # 0-d view. A trailing `...` makes numpy give the 0-d view too.
+                out = a[(*index, ...) if isinstance(index, tuple) else (index, ...)]
+            return out
         except IndexError as error:
             raise IndexError(f"index {index!r} is invalid for a tensor of shape {a.shape}: {error}") from None
 
@@ -447,3 +473,22 @@ class GetItem(Function):
         grad = np.zeros(ctx.shape, dtype=grad_out.dtype)
         np.add.at(grad, ctx.index, grad_out)
         return (grad,)
+
+
+# --------------------------------------------------------------------------
+# dtype conversion
+# --------------------------------------------------------------------------
+
+class Cast(Function):
+    name = "cast"
+
+    @staticmethod
+    def forward(ctx, a, dtype):
+        ctx.dtype = a.dtype
+        with np.errstate(over="ignore"):  # too large for float16: inf, as in PyTorch
+            return a.astype(dtype)
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        # The identity, numerically: the gradient goes back in the input's dtype.
+        return (grad_out.astype(ctx.dtype),)

@@ -146,7 +146,7 @@ CAUSES = {
     ),
     "no_zero_grad": (
         "gradients were not reset: `zero_grad()` before each backward pass, or the new gradients add to the old ones.",
-        "no se pusieron a cero los gradientes: `zero_grad()` antes de cada paso hacia atrás, o los nuevos se suman a los viejos.",
+        "no se pusieron a cero los gradientes: `zero_grad()` antes de cada pasada hacia atrás, o los nuevos se suman a los viejos.",
     ),
 }
 

@@ -554,3 +554,19 @@ def test_a_leaf_used_in_two_places_after_a_view_gets_its_own_sum():
     np.testing.assert_allclose(x.grad, t_x.grad.numpy(), rtol=RTOL, atol=ATOL)
     np.testing.assert_allclose(y.grad, t_y.grad.numpy(), rtol=RTOL, atol=ATOL)
     assert not np.shares_memory(x.grad, y.grad)
+
+
+def test_with_the_reference_count_shortcut_off_every_leaf_gradient_is_a_copy(monkeypatch):
+    """The benchmark's switch (bench_mlp_step.py --grad-copy): the plain way, same numbers."""
+    from minigrad import autograd
+
+    monkeypatch.setattr(autograd, "KEEP_UNSHARED_GRADIENTS", False)
+    ReturnsFresh.seen.clear()
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    ReturnsFresh.apply(x).sum().backward()
+    assert ReturnsFresh.seen != [id(x.grad)]  # a copy, though nothing else held the array
+    a = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    b = Tensor(np.array([3.0, 4.0]), requires_grad=True)
+    (a + b).sum().backward()  # the add passes one array to both
+    assert not np.shares_memory(a.grad, b.grad)
+    np.testing.assert_array_equal(a.grad, [1.0, 1.0])

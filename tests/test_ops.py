@@ -205,16 +205,28 @@ def test_reshape_like_torch(data, shape):
 def test_transpose_like_torch(data, shape):
     a = data.draw(arrays(shape))
     axes = tuple(data.draw(st.permutations(range(len(shape)))))
-    compare_with_torch(lambda t: t.transpose(*axes), lambda t: t.permute(*axes), [a])
-    compare_with_torch(lambda t: t.transpose(axes), lambda t: t.permute(*axes), [a])
+    compare_with_torch(lambda t: t.permute(*axes), lambda t: t.permute(*axes), [a])
+    compare_with_torch(lambda t: t.permute(axes), lambda t: t.permute(*axes), [a])
     reverse = tuple(reversed(range(len(shape))))
     compare_with_torch(lambda t: t.T, lambda t: t.permute(*reverse), [a])
-    compare_with_torch(lambda t: t.transpose(), lambda t: t.permute(*reverse), [a])
+    d0, d1 = data.draw(st.integers(-len(shape), len(shape) - 1)), data.draw(st.integers(-len(shape), len(shape) - 1))
+    compare_with_torch(lambda t: t.transpose(d0, d1), lambda t: t.transpose(d0, d1), [a])
 
 
-def test_transpose_with_negative_axes():
+def test_permute_with_negative_axes():
     a = np.arange(24.0).reshape(2, 3, 4)
-    compare_with_torch(lambda t: t.transpose(-1, 0, -2), lambda t: t.permute(2, 0, 1), [a])
+    compare_with_torch(lambda t: t.permute(-1, 0, -2), lambda t: t.permute(2, 0, 1), [a])
+
+
+def test_transpose_swaps_two_axes_as_in_pytorch():
+    """Not numpy's permutation: x.transpose(0, 1) of a (2, 3) tensor is (3, 2)."""
+    a = np.arange(6.0).reshape(2, 3)
+    compare_with_torch(lambda t: t.transpose(0, 1), lambda t: t.transpose(0, 1), [a])
+    x = Tensor(a)
+    assert x.transpose(0, 1).shape == (3, 2) and x.transpose(1, 1).shape == (2, 3)
+    for wrong in [(), (1, 0, 2), ((1, 0),)]:
+        with pytest.raises(TypeError, match=r"swaps two axes.*permute"):
+            Tensor(np.zeros((2, 3, 4))).transpose(*wrong)
 
 
 INDICES = [
@@ -568,15 +580,16 @@ def test_tensor_max_shares_the_gradient_between_ties(axis):
     [
         (lambda a: a.reshape(4, 6), lambda a: a.reshape(4, 6)),
         (lambda a: a.reshape((3, 8)), lambda a: a.reshape(3, 8)),
-        (lambda a: a.transpose(1, 2, 0), lambda a: a.permute(1, 2, 0)),
-        (lambda a: a.transpose(2, 0, 1), lambda a: a.permute(2, 0, 1)),
+        (lambda a: a.permute(1, 2, 0), lambda a: a.permute(1, 2, 0)),
+        (lambda a: a.permute(2, 0, 1), lambda a: a.permute(2, 0, 1)),
+        (lambda a: a.transpose(0, 2), lambda a: a.transpose(0, 2)),
         (lambda a: a.T, lambda a: a.permute(2, 1, 0)),
         (lambda a: a[1], lambda a: a[1]),
         (lambda a: a[:, 1:3], lambda a: a[:, 1:3]),
         (lambda a: a[np.array([0, 0, 1])], lambda a: a[torch.tensor([0, 0, 1])]),
         (lambda a: a[:, np.array([2, 0, 2])], lambda a: a[:, torch.tensor([2, 0, 2])]),
     ],
-    ids=["reshape", "reshape-tuple", "transpose-120", "transpose-201", "T", "int", "slice", "repeat", "repeat-axis1"],
+    ids=["reshape", "reshape-tuple", "permute-120", "permute-201", "transpose-02", "T", "int", "slice", "repeat", "repeat-axis1"],
 )
 def test_tensor_shape_operations(ours, theirs):
     tensor_check(ours, [randn(2, 3, 4)], torch_fn=theirs)

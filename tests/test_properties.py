@@ -127,8 +127,8 @@ def step(program, a, t):
             program.log.append("reshape(-1)")
             return a.reshape(-1), t.reshape(-1)
         axes = tuple(draw(st.permutations(range(a.ndim))))
-        program.log.append(f"transpose{axes}")
-        return a.transpose(axes), t.permute(axes)
+        program.log.append(f"permute{axes}")
+        return a.permute(axes), t.permute(axes)
 
     # matmul with a new leaf: (..., n) @ (n, m), or a vector (n,) on the right
     if a.ndim == 0:

@@ -46,7 +46,7 @@ def test_reshape_to_wrong_size():
 
 @pytest.mark.parametrize("values", [[1.0, 0.0], [2.0, -1.0]])
 def test_log_of_non_positive_entries(values):
-    with pytest.raises(ValueError, match=r"log.*non-positive"):
+    with pytest.raises(ValueError, match=r"log.*non-positive.*PyTorch returns -inf at 0 and nan"):
         Tensor(np.array(values)).log()
 
 
@@ -92,13 +92,13 @@ def test_item_on_a_tensor_with_many_elements():
         Tensor(np.ones(3)).item()
 
 
-def test_transpose_with_bad_axes():
+def test_transpose_and_permute_with_bad_axes():
     with pytest.raises(ValueError, match=r"not a permutation"):
-        Tensor(np.ones((2, 3))).transpose(0, 0)
-    with pytest.raises(ValueError, match=r"not a permutation"):
+        Tensor(np.ones((2, 3))).permute(0, 0)
+    with pytest.raises(ValueError, match=r"axis 2 is out of range"):
         Tensor(np.ones((2, 3))).transpose(0, 2)
     with pytest.raises(ValueError, match=r"not a permutation"):
-        Tensor(np.ones((2, 3, 4))).transpose(1, 0)
+        Tensor(np.ones((2, 3, 4))).permute(1, 0)
 
 
 def test_index_out_of_range():
