@@ -44,7 +44,7 @@ def _check_log_back(log_back, rng):
         with learner_code("log_back"):
             got = log_back(grad_out, np.log(x), x)
         (expected,) = torch_grads(torch.log, [x], grad_out)
-        compare(f"for x = {short(x)}", f"para x = {short(x)}", got, expected,
+        compare(f"for x = {short(x)}", f"para x = {short(x, language='es')}", got, expected,
                 {"no_upstream": 1 / x}, name="log_back")
 
 
@@ -154,19 +154,19 @@ def _check_recipe(name, out, func, args, parents, inputs_en, inputs_es, Tensor):
     """The output of a tracked op: requires a gradient, not a leaf, and a Recipe as ARENA's."""
     if not isinstance(out, Tensor):
         stop(f"`{name}` must return a Tensor, got {type(out).__name__}.",
-             f"`{name}` debe devolver un Tensor, se obtuvo {type(out).__name__}.")
+             f"`{name}` debe devolver un Tensor, pero devolvió un {type(out).__name__}.")
     recipe = getattr(out, "recipe", None)
     if not out.requires_grad or recipe is None:
         stop(f"`{name}` on {inputs_en}: an input requires a gradient, so the output must too, with a Recipe "
              f"(got requires_grad={out.requires_grad}, recipe={recipe!r}).",
-             f"`{name}` con {inputs_es}: una entrada requiere gradiente, así que la salida también, con una Recipe "
+             f"`{name}` con {inputs_es}: una entrada requiere gradiente, así que la salida también debe requerirlo y tener una Recipe "
              f"(se obtuvo requires_grad={out.requires_grad}, recipe={recipe!r}).")
     if out.is_leaf:
         stop(f"`{name}` on {inputs_en}: the output has parents, so it is not a leaf (is_leaf must be False).",
              f"`{name}` con {inputs_es}: la salida tiene padres, así que no es una hoja (is_leaf debe ser False).")
     if recipe.func is not func:
         stop(f"`{name}`: recipe.func must be the numpy function itself ({func.__name__}), got {recipe.func!r}.",
-             f"`{name}`: recipe.func debe ser la propia función de numpy ({func.__name__}), se obtuvo {recipe.func!r}.")
+             f"`{name}`: recipe.func debe ser la propia función de numpy ({func.__name__}), no {recipe.func!r}.")
     if len(recipe.args) != len(args) or any(g is not e for g, e in zip(recipe.args, args)):
         stop(f"`{name}` on {inputs_en}: recipe.args must hold the very input arrays (and numbers), in order: "
              "`t.array`, not a copy, and not the Tensor.",
@@ -174,13 +174,14 @@ def _check_recipe(name, out, func, args, parents, inputs_en, inputs_es, Tensor):
              "`t.array`, no una copia ni el Tensor.")
     if dict(recipe.kwargs) != {}:
         stop(f"`{name}`: recipe.kwargs must be {{}} here, got {recipe.kwargs!r}.",
-             f"`{name}`: recipe.kwargs debe ser {{}} aquí, se obtuvo {recipe.kwargs!r}.")
+             f"`{name}`: recipe.kwargs debe ser {{}} aquí, no {recipe.kwargs!r}.")
     got = {k: v for k, v in recipe.parents.items() if getattr(v, "requires_grad", False)}
     if set(got) != set(parents) or any(got[k] is not parents[k] for k in parents):
         stop(f"`{name}` on {inputs_en}: recipe.parents must map each argument position holding a Tensor that "
              f"requires a gradient to that Tensor: positions {sorted(parents)} expected, got {sorted(recipe.parents)}.",
-             f"`{name}` con {inputs_es}: recipe.parents asocia cada posición de argumento con el Tensor que hay en ella "
-             f"(si requiere gradiente): se esperaban las posiciones {sorted(parents)}, se obtuvo {sorted(recipe.parents)}.")
+             f"`{name}` con {inputs_es}: recipe.parents debe asociar cada posición de argumento que ocupa un Tensor que "
+             f"requiere gradiente con ese Tensor: se esperaban las posiciones {sorted(parents)} y se obtuvieron "
+             f"{sorted(recipe.parents)}.")
 
 
 def _check_untracked(name, out, why_en, why_es, why=None):
@@ -192,7 +193,7 @@ def _check_untracked(name, out, why_en, why_es, why=None):
 
 
 def _check_values(name, out, expected):
-    compare("forward value", "valor hacia delante", out.array, expected, name=name)
+    compare("forward value", "valor de la pasada hacia delante", out.array, expected, name=name)
 
 
 def graph_record(BackwardFuncLookup, log_forward, multiply_forward, Tensor):
@@ -209,7 +210,7 @@ def graph_record(BackwardFuncLookup, log_forward, multiply_forward, Tensor):
         stop("`BackwardFuncLookup`: get_back_func must return the function added for that (forward function, "
              "position) pair; two positions of np.multiply, or two functions at position 0, must not collide.",
              "`BackwardFuncLookup`: get_back_func debe devolver la función añadida para ese par (función hacia "
-             "delante, posición); dos posiciones de np.multiply, o dos funciones en la posición 0, no deben pisarse.")
+             "delante, posición); dos posiciones de np.multiply, o dos funciones en la posición 0, no deben sobrescribirse.")
 
     rng = np.random.default_rng(11)
     a = Tensor(rng.uniform(0.5, 2.0, (2, 3)), requires_grad=True)
@@ -358,7 +359,7 @@ def _check_order(order, root, children, graph_en, graph_es, first_is_root=False,
     position = {i: k for k, i in enumerate(ids)}
     end = order[0] if first_is_root else order[-1]
     if end is not root:
-        where_en, where_es = ("first", "primero") if first_is_root else ("last", "último")
+        where_en, where_es = ("first", "en primer lugar") if first_is_root else ("last", "en último lugar")
         stop(f"`{name}` on {graph_en}: the starting node must come {where_en}.",
              f"`{name}` en {graph_es}: el nodo de partida debe ir {where_es}.")
     for node in reachable.values():
@@ -378,7 +379,7 @@ def topological_sort(topological_sort, sorted_computational_graph, Tensor):
     rng = np.random.default_rng(13)
     graphs = [(x, "a chain z <- y <- x", "una cadena z <- y <- x"), (w, "a graph where z is reached twice",
               "un grafo en el que z se alcanza dos veces")]
-    graphs += [(_random_dag(rng, 25), f"random DAG #{k}", f"el DAG aleatorio n.º {k}") for k in range(4)]
+    graphs += [(_random_dag(rng, 25), f"random DAG #{k}", f"el grafo acíclico aleatorio n.º {k}") for k in range(4)]
     for root, en, es in graphs:
         with learner_code("topological_sort"):
             order = topological_sort(root, _children)
@@ -392,9 +393,9 @@ def topological_sort(topological_sort, sorted_computational_graph, Tensor):
     except Exception as error:              # learner_code turns RecursionError into a message
         if "recursion" in str(error).lower() or "recursión" in str(error).lower():
             stop("`topological_sort` on a chain 3,000 deep ran out of recursion.",
-                 "`topological_sort` en una cadena de 3000 de profundidad agotó la recursión.", "recursion")
+                 "`topological_sort` superó el límite de recursión de Python en una cadena de 3000 nodos de profundidad.", "recursion")
         raise
-    _check_order(order, node, _children, "a chain 3,000 deep", "una cadena de 3000 de profundidad",
+    _check_order(order, node, _children, "a chain 3,000 deep", "una cadena de 3000 nodos de profundidad",
                  name="topological_sort")
     # a cycle: a -> b -> c -> a
     a, b, c = _Node("a"), _Node("b"), _Node("c")
@@ -406,7 +407,7 @@ def topological_sort(topological_sort, sorted_computational_graph, Tensor):
             raise
     except RecursionError:
         stop("`topological_sort` on the cycle a -> b -> c -> a recursed forever instead of raising an error.",
-             "`topological_sort` en el ciclo a -> b -> c -> a se llamó a sí mismo sin fin en lugar de lanzar un error.",
+             "`topological_sort` en el ciclo a -> b -> c -> a se llamó a sí misma sin fin en lugar de lanzar un error.",
              "recursion")
     except Exception:                        # any clear error will do, as in ARENA's test
         pass
@@ -414,7 +415,7 @@ def topological_sort(topological_sort, sorted_computational_graph, Tensor):
         stop("`topological_sort` on the cycle a -> b -> c -> a returned an order: a graph with a cycle has none. "
              "Keep the nodes whose children you are still visiting, and raise when you meet one of them again.",
              "`topological_sort` en el ciclo a -> b -> c -> a devolvió un orden: un grafo con un ciclo no lo tiene. "
-             "Guarda los nodos cuyos hijos estás visitando y lanza un error si vuelves a uno de ellos.")
+             "Guarda los nodos cuyos hijos todavía estás visitando y lanza un error si vuelves a encontrarte con uno de ellos.")
 
     # sorted_computational_graph walks recipe.parents: tensors with a stand-in recipe
     def tensor(name, *parents):
@@ -438,7 +439,7 @@ def topological_sort(topological_sort, sorted_computational_graph, Tensor):
                  name="sorted_computational_graph")
     passed("topological_sort: children first, each node once, 3,000 deep, and an error on a cycle; "
            "sorted_computational_graph: the end tensor first",
-           "topological_sort: hijos primero, cada nodo una vez, 3000 de profundidad y un error ante un ciclo; "
+           "topological_sort: hijos primero, cada nodo una vez, 3000 nodos de profundidad y un error ante un ciclo; "
            "sorted_computational_graph: el tensor final primero")
 
 
@@ -541,7 +542,7 @@ def backprop(backprop, Tensor):
     with learner_code("backprop"):
         backprop(out)
     compare("a second backprop into the same leaf (it adds, as in PyTorch)",
-            "una segunda retropropagación hacia la misma hoja (suma, como en PyTorch)",
+            "una segunda retropropagación hacia la misma hoja (se suma, como en PyTorch)",
             _leaf_grad(a, "a", "a", "a"), 2 * first, {"leaf_overwrite": first}, name="backprop")
 
     # random graphs with broadcasting and reuse, against PyTorch, with a random end_grad

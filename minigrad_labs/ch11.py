@@ -13,6 +13,7 @@ import numpy as np
 
 from minigrad_labs.feedback import passed
 from minigrad_labs.guard import learner_code
+from minigrad_labs.numbers import array_text, number
 from minigrad_labs.tensor_oracle import call, compare, noncontiguous, short, stop, torch_grads
 
 __all__ = ["more_backward", "index_max_matmul", "modules_from_scratch", "loss_and_sgd", "mnist_on_your_engine"]
@@ -39,15 +40,15 @@ def _through_engine(name, Tensor, build, torch_build, arrays, rng):
         out.backward(end_grad)
     torch_leaves = [torch.tensor(a, requires_grad=True) for a in arrays]
     expected = torch.autograd.grad(torch_build(*torch_leaves), torch_leaves, torch.tensor(end_grad))
-    compare("forward value through your Tensor", "valor hacia delante con tu Tensor", out.array,
+    compare("forward value through your Tensor", "valor de la pasada hacia delante con tu Tensor", out.array,
             torch_build(*[torch.tensor(a) for a in arrays]).numpy(), name=name)
     for i, (leaf, theirs) in enumerate(zip(leaves, expected)):
         got = _grad_of(leaf)
         if got is None:
             stop(f"`{name}` through your Tensor: input #{i} got no .grad (is the backward function registered "
                  "in BACK_FUNCS, and the forward function wrapped?).",
-                 f"`{name}` con tu Tensor: la entrada n.º {i} no recibió .grad (¿está la función de la pasada hacia atrás "
-                 "registrada en BACK_FUNCS y la función hacia delante envuelta?).")
+                 f"`{name}` con tu Tensor: la entrada n.º {i} no recibió .grad (¿registraste la función de la pasada hacia "
+                 "atrás en BACK_FUNCS y envolviste la función hacia delante?).")
         compare(f"gradient of input #{i} through your Tensor and backprop",
                 f"gradiente de la entrada n.º {i} con tu Tensor y tu backprop", got, theirs.numpy(), name=name)
 
@@ -170,7 +171,8 @@ def index_max_matmul(getitem_back, maximum_back0, maximum_back1, relu, matmul2d_
                 got = back(grad_out, out, a, b)
             shape = (a, b)[k].shape
             wrong = whole[k].sum(axis=tuple(range(whole[k].ndim - len(shape)))) if whole[k].ndim > len(shape) else whole[k]
-            compare(f"for x = {short(a)}, y = {short(b)}", f"para x = {short(a)}, y = {short(b)}", got, expected[k],
+            compare(f"for x = {short(a)}, y = {short(b)}",
+                    f"para x = {short(a, language='es')}, y = {short(b, language='es')}", got, expected[k],
                     {"ties": wrong, "no_unbroadcast": whole[k]}, shape_why="no_unbroadcast", name=name)
 
     # relu through the learner's Tensor: 0 at 0 gets half, as torch.maximum(x, 0) gives (torch.relu gives 0)
@@ -178,8 +180,8 @@ def index_max_matmul(getitem_back, maximum_back0, maximum_back1, relu, matmul2d_
     with learner_code("relu"):
         out = relu(a)
         out.backward(np.ones(4))
-    compare("forward value", "valor hacia delante", out.array, [0.0, 0.0, 1.0, 2.5], name="relu")
-    compare("gradient at x = [-1, 0, 1, 2.5]", "gradiente en x = [-1, 0, 1, 2.5]", _grad_of(a),
+    compare("forward value", "valor de la pasada hacia delante", out.array, [0.0, 0.0, 1.0, 2.5], name="relu")
+    compare("gradient at x = [-1, 0, 1, 2.5]", "gradiente en x = [-1 0 1 2,5]", _grad_of(a),
             [0.0, 0.5, 1.0, 1.0], {"ties": [0.0, 0.0, 1.0, 1.0]}, name="relu")
 
     for shape_x, shape_y in [((2, 3), (3, 4)), ((3, 3), (3, 3)), ((1, 5), (5, 2))]:
@@ -202,7 +204,7 @@ def index_max_matmul(getitem_back, maximum_back0, maximum_back1, relu, matmul2d_
                     lambda a, b: (a @ b).maximum(a[:, :1] * 1.0)[index],
                     lambda a, b: torch.maximum(a @ b, a[:, :1] * 1.0)[index], arrays, rng)
     passed("getitem (repeated indices), maximum (ties split in half), relu, matmul2d: right, also through your engine",
-           "getitem (índices repetidos), maximum (empates a medias), relu y matmul2d: correctos, también con tu motor")
+           "getitem (índices repetidos), maximum (empates repartidos a medias), relu y matmul2d: correctos, también con tu motor")
 
 
 # ---------------------------------------------------------------------------
@@ -250,7 +252,7 @@ def modules_from_scratch(NoGrad, Parameter, Module, Linear, ReLU, MLP, Tensor):
         p = Parameter(source)
     if not isinstance(p, Tensor) or not p.requires_grad or p.array is not source.array:
         stop("`Parameter(t)`: a Tensor with requires_grad=True that shares t's array (the same object, not a copy).",
-             "`Parameter(t)`: un Tensor con requires_grad=True que comparte el array de t (el mismo objeto, no una copia).")
+             "`Parameter(t)` debe ser un Tensor con requires_grad=True que comparta el array de t (el mismo objeto, no una copia).")
 
     class Inner(Module):
         def __init__(self):
@@ -272,16 +274,16 @@ def modules_from_scratch(NoGrad, Parameter, Module, Linear, ReLU, MLP, Tensor):
         own = list(outer.parameters(recurse=False))
     if len(children) != 1 or children[0] is not outer.inner:
         stop("`Module.modules()` must give the direct sub-modules (here: [inner]).",
-             "`Module.modules()` debe dar los submódulos directos (aquí: [inner]).")
+             "`Module.modules()` debe devolver los submódulos directos (aquí: [inner]).")
     want = [outer.param3, outer.inner.param1, outer.inner.param2]
     if len(every) != 3 or any(g is not w for g, w in zip(every, want)):
         stop("`Module.parameters()` must give its own Parameters, then those of its sub-modules (as ARENA): "
              f"expected 3, got {len(every)} (a plain Tensor attribute is not a parameter).",
-             "`Module.parameters()` debe dar sus propios Parameter y luego los de sus submódulos (como ARENA): "
-             f"se esperaban 3, se obtuvieron {len(every)} (un Tensor normal no es un parámetro).")
+             "`Module.parameters()` debe devolver sus propios Parameter y luego los de sus submódulos (como en "
+             f"ARENA): se esperaban 3 y se obtuvieron {len(every)} (un atributo que es un Tensor normal no es un parámetro).")
     if len(own) != 1 or own[0] is not outer.param3:
         stop("`Module.parameters(recurse=False)` must give only the module's own Parameters.",
-             "`Module.parameters(recurse=False)` debe dar solo los Parameter del propio módulo.")
+             "`Module.parameters(recurse=False)` debe devolver solo los Parameter del propio módulo.")
 
     with learner_code("Linear"):
         layer = Linear(5, 4)
@@ -291,15 +293,16 @@ def modules_from_scratch(NoGrad, Parameter, Module, Linear, ReLU, MLP, Tensor):
              "`Linear(5, 4)`: weight debe ser un Parameter de forma (4, 5) (salida, entrada) y bias uno de forma (4,).")
     if no_bias.bias is not None or len(list(no_bias.parameters())) != 1:
         stop("`Linear(5, 4, bias=False)`: bias must be None, and the layer has one parameter.",
-             "`Linear(5, 4, bias=False)`: bias debe ser None, y la capa tiene un solo parámetro.")
+             "`Linear(5, 4, bias=False)`: bias debe ser None, y la capa debe tener un solo parámetro.")
     big = Linear(400, 300)
     bound = 400 ** -0.5
     weights = big.weight.array
     if np.abs(weights).max() > bound * (1 + 1e-6) or weights.std() < 0.4 * bound:
         stop(f"`Linear(400, 300)`: weights must be uniform in ±1/sqrt(400) = ±{bound:.3g}; got max |w| = "
              f"{np.abs(weights).max():.3g}, std {weights.std():.3g}.",
-             f"`Linear(400, 300)`: los pesos deben ser uniformes en ±1/sqrt(400) = ±{bound:.3g}; se obtuvo máx |w| = "
-             f"{np.abs(weights).max():.3g}, desviación {weights.std():.3g}.")
+             f"`Linear(400, 300)`: los pesos deben ser uniformes en ±1/sqrt(400) = ±{number(bound, '.3g', 'es')}; se "
+             f"obtuvo máx |w| = {number(np.abs(weights).max(), '.3g', 'es')}, desviación estándar "
+             f"{number(weights.std(), '.3g', 'es')}.")
     x = rng.normal(size=(3, 5))
     layer.weight.array[...] = rng.normal(size=(4, 5))      # float64-exact values for the comparison
     layer.bias.array[...] = rng.normal(size=4)
@@ -318,7 +321,7 @@ def modules_from_scratch(NoGrad, Parameter, Module, Linear, ReLU, MLP, Tensor):
 
     with learner_code("ReLU"):
         out = ReLU()(Tensor(np.array([-2.0, 0.0, 3.0])))
-    compare("forward value", "valor hacia delante", out.array, [0.0, 0.0, 3.0], name="ReLU")
+    compare("forward value", "valor de la pasada hacia delante", out.array, [0.0, 0.0, 3.0], name="ReLU")
 
     with learner_code("MLP"):
         model = MLP()
@@ -326,10 +329,10 @@ def modules_from_scratch(NoGrad, Parameter, Module, Linear, ReLU, MLP, Tensor):
         logits = model(Tensor(rng.uniform(0, 1, (7, 784)).astype(np.float32)))
     if sorted(shapes) != sorted([(64, 784), (64,), (64, 64), (64,), (10, 64), (10,)]):
         stop(f"`MLP`: ARENA's network is 784 -> 64 -> 64 -> 10; its parameters have shapes {shapes}.",
-             f"`MLP`: la red de ARENA es 784 -> 64 -> 64 -> 10; sus parámetros tienen las formas {shapes}.")
+             f"`MLP`: la red de ARENA es 784 -> 64 -> 64 -> 10; los parámetros de tu MLP tienen las formas {shapes}.")
     if logits.shape != (7, 10):
         stop(f"`MLP` on 7 images of 784 pixels: expected logits of shape (7, 10), got {logits.shape}.",
-             f"`MLP` con 7 imágenes de 784 píxeles: se esperaban logits de forma (7, 10), se obtuvo {logits.shape}.")
+             f"`MLP` con 7 imágenes de 784 píxeles: se esperaban logits de forma (7, 10) y tienen la forma {logits.shape}.")
     passed("NoGrad, Parameter, Module, Linear, ReLU and MLP behave as ARENA's and agree with PyTorch",
            "NoGrad, Parameter, Module, Linear, ReLU y MLP se comportan como los de ARENA y coinciden con PyTorch")
 
@@ -352,7 +355,7 @@ def loss_and_sgd(cross_entropy, SGD, Parameter, Tensor):
         with learner_code("cross_entropy"):
             losses = cross_entropy(leaf, Tensor(labels))
         expected = torch.nn.functional.cross_entropy(torch.tensor(values), torch.tensor(labels), reduction="none")
-        compare(f"on logits {short(values)}", f"con los logits {short(values)}", losses.array,
+        compare(f"on logits {short(values)}", f"con los logits {short(values, language='es')}", losses.array,
                 expected.numpy(), {"mean_not_rows": np.mean(expected.numpy())}, shape_why="mean_not_rows",
                 name="cross_entropy")
         weights = rng.normal(size=len(labels))
@@ -371,9 +374,9 @@ def loss_and_sgd(cross_entropy, SGD, Parameter, Tensor):
             params[0].grad = Tensor(np.array([1.0]))
             params[1].grad = Tensor(np.array([2.0, 4.0]))
             optimizer.step()
-    compare("after two steps of lr=0.1 (the first parameter)", "tras dos pasos con lr=0.1 (el primer parámetro)",
+    compare("after two steps of lr=0.1 (the first parameter)", "tras dos pasos con lr = 0,1 (el primer parámetro)",
             params[0].array, [0.8], name="SGD")
-    compare("after two steps of lr=0.1 (the second parameter)", "tras dos pasos con lr=0.1 (el segundo parámetro)",
+    compare("after two steps of lr=0.1 (the second parameter)", "tras dos pasos con lr = 0,1 (el segundo parámetro)",
             params[1].array, [1.6, -1.8], name="SGD")
     if any(p.array is not a for p, a in zip(params, arrays)):
         stop("`SGD.step()` replaced a parameter's array: update it in place (`p -= ...` calls Tensor.__isub__), "
@@ -382,7 +385,7 @@ def loss_and_sgd(cross_entropy, SGD, Parameter, Tensor):
              "Tensor.__isub__), para que el modelo y el optimizador sigan viendo los mismos números.")
     if any(p.recipe is not None or not p.is_leaf for p in params):
         stop("`SGD.step()` recorded a graph on a parameter: update under `NoGrad`.",
-             "`SGD.step()` registró un grafo en un parámetro: actualiza dentro de `NoGrad`.", "no_grad_recorded")
+             "`SGD.step()` registró un grafo en un parámetro: haz la actualización dentro de `NoGrad`.", "no_grad_recorded")
     with learner_code("SGD"):
         optimizer.zero_grad()
     if any(p.grad is not None for p in params):
@@ -435,8 +438,8 @@ def mnist_on_your_engine(train_epoch, MLP, SGD, Parameter, NoGrad, Tensor):
     strangers = [type(p).__name__ for p in params if not isinstance(p, Parameter)]
     if strangers or len(params) != 6:
         stop(f"The MLP's parameters must be your Parameter (6 of them); got {len(params)}, of which not Parameter: "
-             f"{strangers}.", f"Los parámetros del MLP deben ser tu Parameter (6); se obtuvieron {len(params)}, y no "
-             f"son Parameter: {strangers}.")
+             f"{strangers}.", f"Los parámetros del MLP deben ser 6 objetos de tu clase Parameter; hay {len(params)}, y "
+             f"estos no son Parameter: {strangers}.")
     initial = [np.array(p.array, copy=True) for p in params]
 
     # gradients: one batch with lr = 0, so the weights stay, and compare with PyTorch
@@ -446,7 +449,7 @@ def mnist_on_your_engine(train_epoch, MLP, SGD, Parameter, NoGrad, Tensor):
         for p, want, name in ((layer.weight, want_w, "weight"), (layer.bias, want_b, "bias")):
             if p.grad is None or not isinstance(p.grad, Tensor):
                 stop(f"After train_epoch, a {name} of the MLP has no .grad from your backprop (a Tensor).",
-                     f"Tras train_epoch, un {name} del MLP no tiene .grad de tu backprop (un Tensor).")
+                     f"Tras train_epoch, un {name} del MLP no tiene un .grad (un Tensor) calculado por tu backprop.")
             compare(f"gradient of a {name} after one batch (your backprop, the mean loss)",
                     f"gradiente de un {name} tras un lote (tu backprop, la pérdida media)", _grad_of(p), want, tol=2e-4,
                     name="train_epoch")
@@ -477,14 +480,14 @@ def mnist_on_your_engine(train_epoch, MLP, SGD, Parameter, NoGrad, Tensor):
     if not accuracy >= MNIST_FLOOR:
         stop(f"After {MNIST_EPOCHS} epochs your MLP reaches {accuracy:.1%} on the 2,000 test digits; a correct engine "
              f"reaches more than {MNIST_FLOOR:.0%}. Losses per epoch: {[round(v, 3) for v in losses]}.",
-             f"Tras {MNIST_EPOCHS} épocas tu MLP llega al {100 * accuracy:.1f} % en los 2000 dígitos de prueba; un motor "
-             f"correcto pasa del {100 * MNIST_FLOOR:.0f} %. Pérdidas por época: {[round(v, 3) for v in losses]}.")
+             f"Tras {MNIST_EPOCHS} épocas, tu MLP llega a un {number(accuracy, '.1%', 'es')} de exactitud en los 2000 "
+             f"dígitos de prueba; un motor correcto pasa del {number(MNIST_FLOOR, '.0%', 'es')}. Pérdidas por época: "
+             f"{array_text(losses, '.3f', 'es')}.")
     epoch_seconds = float(np.median(seconds))
-    percent_es = f"{100 * accuracy:.1f}".replace(".", ",") + " %"
-    seconds_es = f"{epoch_seconds:.2f}".replace(".", ",")
     passed(f"MNIST on your engine: {accuracy:.1%} test accuracy after {MNIST_EPOCHS} epochs of 8,000 digits, "
            f"{epoch_seconds:.2f} s per epoch; gradients from your backprop agree with PyTorch",
-           f"MNIST con tu motor: {percent_es} de acierto en prueba tras {MNIST_EPOCHS} épocas de 8000 dígitos, "
-           f"{seconds_es} s por época; los gradientes de tu backprop coinciden con PyTorch")
+           f"MNIST con tu motor: {number(accuracy, '.1%', 'es')} de exactitud en el conjunto de prueba tras "
+           f"{MNIST_EPOCHS} épocas de 8000 dígitos, {number(epoch_seconds, '.2f', 'es')} s por época; los gradientes "
+           "de tu backprop coinciden con PyTorch")
     return {"accuracy": accuracy, "epoch_seconds": epoch_seconds, "epochs": MNIST_EPOCHS, "floor": MNIST_FLOOR,
             "losses": losses, "seconds": seconds}

@@ -12,6 +12,7 @@ import numpy as np
 
 from minigrad_labs.feedback import CheckFailed, fail, say
 from minigrad_labs.guard import learner_code
+from minigrad_labs.numbers import array_text, number
 
 # Mistakes of the tensor labs, each in both languages (tú). A check passes the key of
 # the mistake whose prediction matches what the learner returned.
@@ -30,7 +31,7 @@ TENSOR_CAUSES = {
     ),
     "no_upstream": (
         "the local derivative is not multiplied by `grad_out`: the chain rule multiplies them.",
-        "la derivada local no se multiplica por `grad_out`: la regla de la cadena las multiplica.",
+        "falta multiplicar por `grad_out`: la regla de la cadena multiplica el multiplicador local por el gradiente que llega de arriba.",
     ),
     "own_factor": (
         "each factor got its own value: d(x*y)/dx is y, the *other* factor.",
@@ -50,11 +51,11 @@ TENSOR_CAUSES = {
     ),
     "no_grad_recorded": (
         "a graph was recorded while tracking was off (`grad_tracking_enabled` is False inside `NoGrad`): no Recipe then, and `requires_grad=False`.",
-        "se registró un grafo con el seguimiento apagado (`grad_tracking_enabled` es False dentro de `NoGrad`): entonces ni Recipe ni `requires_grad=True`.",
+        "se registró un grafo con el seguimiento apagado (`grad_tracking_enabled` es False dentro de `NoGrad`): en ese caso no hay Recipe y `requires_grad=False`.",
     ),
     "leaf_overwrite": (
         "a leaf's `.grad` was replaced: a second backprop must add to what is there, as PyTorch does.",
-        "se reemplazó el `.grad` de una hoja: una segunda retropropagación suma a lo que ya hay, como hace PyTorch.",
+        "se reemplazó el `.grad` de una hoja: una segunda retropropagación debe sumar a lo que ya hay, como hace PyTorch.",
     ),
     "recursion": (
         "recursion: Python stops near 1,000 nested calls. Keep your own stack in a list.",
@@ -62,11 +63,11 @@ TENSOR_CAUSES = {
     ),
     "inverse_permutation": (
         "the gradient must go back through the *inverse* permutation (`np.argsort(axes)`), and negative axes count from the end.",
-        "el gradiente vuelve por la permutación *inversa* (`np.argsort(axes)`), y los ejes negativos cuentan desde el final.",
+        "el gradiente debe volver por la permutación *inversa* (`np.argsort(axes)`), y los ejes negativos cuentan desde el final.",
     ),
     "keepdim": (
         "without keepdim the summed axes are gone from `grad_out`: put them back (`np.expand_dims`) before broadcasting to the input's shape.",
-        "sin keepdim los ejes sumados ya no están en `grad_out`: vuelve a ponerlos (`np.expand_dims`) antes de difundir a la forma de la entrada.",
+        "sin keepdim, los ejes sumados ya no están en `grad_out`: vuelve a ponerlos (`np.expand_dims`) antes de aplicar la difusión hasta la forma de la entrada.",
     ),
     "repeated_index": (
         "an index that repeats was assigned, not added: `grad[index] = ...` keeps one share; `np.add.at` adds them all.",
@@ -74,7 +75,7 @@ TENSOR_CAUSES = {
     ),
     "ties": (
         "ties: where x == y, `maximum` gives each input half of the gradient (as ARENA and torch.maximum do).",
-        "empates: donde x == y, `maximum` da a cada entrada la mitad del gradiente (como ARENA y torch.maximum).",
+        "empates: donde x == y, `maximum` da a cada entrada la mitad del gradiente (como hacen ARENA y torch.maximum).",
     ),
     "matmul_order": (
         "match the shapes: dL/dx = grad_out @ y.T and dL/dy = x.T @ grad_out.",
@@ -82,7 +83,7 @@ TENSOR_CAUSES = {
     ),
     "mean_not_rows": (
         "one loss per row: `cross_entropy` returns shape (batch,), as PyTorch's reduction='none'; the training loop takes the mean.",
-        "una pérdida por fila: `cross_entropy` devuelve la forma (batch,), como reduction='none' de PyTorch; el bucle de entrenamiento hace la media.",
+        "una pérdida por fila: `cross_entropy` debe devolver un array de forma (batch,), como reduction='none' de PyTorch; el bucle de entrenamiento hace la media.",
     ),
 }
 
@@ -95,9 +96,18 @@ def stop(en, es, why=None):
     fail(en, es)
 
 
-def short(array, limit=8):
-    """An array for a message: its values if small, else its shape and first entries."""
+def short(array, limit=8, language="en"):
+    """An array for a message: its values if small, else its shape and first entries.
+
+    In Spanish the numbers take a decimal comma, so they are separated by spaces
+    (``array_text``), never by commas.
+    """
     array = np.asarray(array)
+    if language == "es":
+        if array.size <= limit:
+            return array_text(array, ".6g", "es")
+        first = array_text(array.ravel()[:4], ".6g", "es")[:-1]
+        return f"array de forma {array.shape} {first} ...]"
     if array.size <= limit:
         return np.array2string(array, precision=6, separator=", ")
     flat = ", ".join(f"{v:.6g}" for v in array.ravel()[:4])
@@ -139,8 +149,9 @@ def compare(what_en, what_es, got, expected, candidates=None, shape_why=None, to
         where = tuple(int(i) for i in np.argwhere(bad)[0])
         stop(f"`{name}` {what_en}: wrong at index {where}: expected {expected[where]:.6g}, got {got[where]:.6g}"
              f" (expected {short(expected)}, got {short(got)}).",
-             f"`{name}` {what_es}: incorrecto en el índice {where}: se esperaba {expected[where]:.6g}, se obtuvo "
-             f"{got[where]:.6g} (se esperaba {short(expected)}, se obtuvo {short(got)}).", why)
+             f"`{name}` {what_es}: incorrecto en el índice {where}: se esperaba {number(expected[where], '.6g', 'es')}, "
+             f"se obtuvo {number(got[where], '.6g', 'es')} (se esperaba {short(expected, language='es')}, "
+             f"se obtuvo {short(got, language='es')}).", why)
 
 
 def torch_grads(forward, arrays, grad_out, wrt=None):
