@@ -44,6 +44,10 @@ ALLOW = ROOT / "book" / "review-allow.yml"
 _SPACES = " \u00a0\u202f\u2009"
 NUMBER = re.compile(rf"(?<![\w.,])\d+(?:(?:[.,]|[{_SPACES}](?=\d{{3}}(?!\d)))\d+)*(?![\w])")
 GROUPS_OF_THREE = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
+# An exercise's number, "Ejercicio 4.1", "laboratorios 01.3 y 01.4": a label made of
+# chapter and position (the same on both sites), not a decimal.
+EXERCISE_LABEL = re.compile(r"\d{1,2}\.\d{1,2}")
+LABEL_WORDS = re.compile(r"(?i)\b(?:ejercicios?|laboratorios?|exercises?|labs?)\b(?:[^.;:]|(?<=\d)\.(?=\d)){0,24}$")
 
 
 def number_findings(token, language, after, written_by_helper=False):
@@ -176,6 +180,8 @@ def review_page(page, html, language, terms):
         before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 2]
         if before == "(" and after[:1] in ",)":
             continue  # a shape or a tuple, (3,1): Python's notation, not a number
+        if EXERCISE_LABEL.fullmatch(match.group(0)) and LABEL_WORDS.search(text[max(0, match.start() - 40) : match.start()]):
+            continue  # an exercise's number, "Ejercicio 4.1": a label, the same in both languages
         helper = text.count(HELPER[0], 0, match.start()) > text.count(HELPER[1], 0, match.start())
         for why in number_findings(match.group(0), language, after, helper):
             findings.append(Finding(page, "number", match.group(0), why, context(text, match.start(), match.end())))

@@ -92,6 +92,12 @@ def test_a_shape_in_parentheses_is_python_notation_not_a_number():
     assert kinds("<p>the value 3,1 and 0.5</p>", lang="en") == [("number", "3,1")]
 
 
+def test_an_exercise_number_is_a_label_but_a_decimal_next_to_it_is_not():
+    assert kinds("<p>Ejercicio 4.1 y laboratorios 01.3 y 01.4.</p>") == []
+    assert kinds("<p>Ejercicio 4.1: mide 0.5 metros.</p>") == [("number", "0.5")]
+    assert kinds("<p>el valor 4.1 sin etiqueta</p>") == [("number", "4.1")]
+
+
 def test_the_english_of_a_glossary_entry_in_italics_is_not_a_forbidden_variant():
     terms = [{"en": "momentum", "es": "momento", "forbidden": ["momentum"]}]
     assert kinds("<dl><dt>momento</dt><dd><p><em>momentum</em>. La media móvil.</p></dd></dl>", terms=terms) == []
