@@ -207,10 +207,10 @@ def test_binder_environment_runs_every_student_notebook(binder_image):
     assert not missing, f"postBuild did not write {missing}"
     settings = env_dir / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     assert json.loads(settings.read_text()) == json.loads((BINDER / "overrides.json").read_text())
-    # minigrad and labs come from the image's checkout, everything else from binder/requirements.txt
+    # minigrad and minigrad_labs come from the image's checkout, everything else from binder/requirements.txt
     python = str(env_dir / "bin" / "python")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    where = subprocess.run([python, "-c", "import minigrad, labs; print(minigrad.__file__, labs.__file__)"],
+    where = subprocess.run([python, "-c", "import minigrad, minigrad_labs; print(minigrad.__file__, minigrad_labs.__file__)"],
                            cwd="/", env=env, capture_output=True, text=True, check=True).stdout
     assert where.count(str(repo)) == 2, where
     result = subprocess.run([python, "-c", EXECUTE, *map(str, notebooks)], env=env,
