@@ -188,3 +188,18 @@ def learner_code(name):
                 f"`{name}` lanzó {type(error).__name__}: {error}{where_es}",
             )
         ) from error
+
+
+def likely(got, candidates):
+    """The first cause whose predicted value(s) match ``got``, or None.
+
+    ``candidates`` maps a key of CAUSES to what a learner who made that mistake
+    would have got (a number, or a list of numbers).
+    """
+    for why, predicted in candidates.items():
+        if isinstance(predicted, (list, tuple)):
+            if len(predicted) == len(got) and all(close(g, p) for g, p in zip(got, predicted)):
+                return why
+        elif close(got, predicted):
+            return why
+    return None
