@@ -1039,7 +1039,7 @@ def _():
     return _tiny(lambda self, x: self.l2(Tensor(np.maximum(self.l1(x).data, 0))), _ALL), _GoodSGD
 
 
-@bad("digits_from_scratch", "all weights zero: the hidden units never differ", en=["accuracy"], es=["exactitud"])
+@bad("digits_from_scratch", "all weights zero: the hidden units never differ", en=["random"], es=["azar"])
 def _():
     def zeros(self):
         for layer in (self.l1, self.l2):
