@@ -15,7 +15,8 @@ Three jobs:
   planted mistake would give (``hints``).
 """
 
-from minigrad_labs.feedback import CheckFailed, fail, fmt, learner_code, say
+from minigrad_labs.feedback import CheckFailed, fail, fmt, say
+from minigrad_labs.guard import learner_code
 
 
 def numpy():

@@ -8,7 +8,8 @@ planted version gives the same numbers.
 
 from minigrad_labs.arrays import (as_array, compare_array, fail_hint, learner_function, numpy, run_function,
                                   torch_function)
-from minigrad_labs.feedback import fail, learner_code, passed
+from minigrad_labs.feedback import fail, passed
+from minigrad_labs.guard import learner_code
 
 # ---------------------------------------------------------------------------
 # 05.1 Cube
@@ -25,7 +26,7 @@ def local_mistakes(local, upstream, extra=()):
 
 
 def cube(Cube):
-    """Exercise 05.1: ``Cube(Function)``, a**3 elementwise, inside a broadcast, against PyTorch."""
+    """Exercise 5.1: ``Cube(Function)``, a**3 elementwise, inside a broadcast, against PyTorch."""
     np = numpy()
     Checked = learner_function(Cube, "Cube", ("a",))
     rng = np.random.default_rng(6)
@@ -111,7 +112,7 @@ def _axes_of(got, who, p_shape, q_shape):
 
 
 def broadcast_rule(broadcast_rule):
-    """Exercise 05.2: ``broadcast_rule(p_shape, q_shape)`` -> (out_shape, p_axes, q_axes), or None."""
+    """Exercise 5.2: ``broadcast_rule(p_shape, q_shape)`` -> (out_shape, p_axes, q_axes), or None."""
     for p_shape, q_shape in PAIRS:
         with learner_code("broadcast_rule"):
             got = broadcast_rule(p_shape, q_shape)
@@ -186,7 +187,7 @@ SHAPES = [((4, 3), (3,)), ((4, 3), (4, 1)), ((2, 4, 3), (2, 1, 3)), ((2, 4, 3), 
 
 
 def unbroadcast(my_unbroadcast):
-    """Exercise 05.3: ``my_unbroadcast(grad, shape)`` sums grad back to an input's shape, like sum_to_size."""
+    """Exercise 5.3: ``my_unbroadcast(grad, shape)`` sums grad back to an input's shape, like sum_to_size."""
     import torch
 
     np = numpy()

@@ -10,7 +10,8 @@ import warnings
 from minigrad_labs.arrays import (as_array, compare_array, fail_hint, leaf, learner_function, matches, numpy,
                                   run_function, torch_function)
 from minigrad_labs.ch05 import local_mistakes
-from minigrad_labs.feedback import fail, learner_code, passed
+from minigrad_labs.feedback import fail, passed
+from minigrad_labs.guard import learner_code
 
 # ---------------------------------------------------------------------------
 # 06.1 A numerical gradient
@@ -36,7 +37,7 @@ def _call_numerical(my_numerical_grad, x_data, **eps):
 
 
 def numerical_grad(my_numerical_grad):
-    """Exercise 06.1: ``my_numerical_grad(f, x, eps=1e-6)``, central differences per entry."""
+    """Exercise 6.1: ``my_numerical_grad(f, x, eps=1e-6)``, central differences per entry."""
     np = numpy()
     x_data = np.random.default_rng(11).standard_normal((3, 2))
     x, tx = leaf(x_data)
@@ -108,7 +109,7 @@ def _sigmoid(a):
 
 
 def softplus(Softplus):
-    """Exercise 06.2: ``Softplus(Function)``, log(1 + e^a), finite at ±800, derivative the sigmoid."""
+    """Exercise 6.2: ``Softplus(Function)``, log(1 + e^a), finite at ±800, derivative the sigmoid."""
     import torch
 
     np = numpy()
@@ -197,7 +198,7 @@ KINK = [-2.0, -0.5, -1e-9, 0.0, 0.0, 1e-9, 0.5, 2.0]
 
 
 def leaky_relu(FixedLeakyReLU):
-    """Exercise 06.3: the fixed ``LeakyReLU`` (slope 0.1 for x <= 0) against PyTorch, at the kink too."""
+    """Exercise 6.3: the fixed ``LeakyReLU`` (slope 0.1 for x <= 0) against PyTorch, at the kink too."""
     import torch
 
     np = numpy()

@@ -7,7 +7,8 @@ by a new parameter and by a module.
 """
 
 from minigrad_labs.arrays import as_tensor, compare_array, fail_hint, numpy
-from minigrad_labs.feedback import close, fail, fmt, learner_code, passed
+from minigrad_labs.feedback import close, fail, fmt, passed
+from minigrad_labs.guard import learner_code
 
 
 def _named(model, who):
@@ -53,7 +54,7 @@ def _compare_grads(ours, torch_model, who):
 
 
 def twice(Twice):
-    """Exercise 07.1: one layer used twice: one weight and one bias, the gradient summed over both uses."""
+    """Exercise 7.1: one layer used twice: one weight and one bias, the gradient summed over both uses."""
     import torch
     from minigrad.tensor import Tensor
 
@@ -141,7 +142,7 @@ def _check_relu(MyReLU):
 
 
 def sequential(MySequential, MyReLU, MyLinear):
-    """Exercise 07.2: ``MySequential`` registers its modules as "0", "1", ... and applies them in order."""
+    """Exercise 7.2: ``MySequential`` registers its modules as "0", "1", ... and applies them in order."""
     import torch
     import minigrad.functional as F
     from minigrad.tensor import Tensor
@@ -187,7 +188,7 @@ def sequential(MySequential, MyReLU, MyLinear):
 
 
 def register(MyModule2, MyLinear, MyParameter):
-    """Exercise 07.3: ``MyModule2.__setattr__`` forgets what a name held before, in both registers."""
+    """Exercise 7.3: ``MyModule2.__setattr__`` forgets what a name held before, in both registers."""
     np = numpy()
 
     class Linear2(MyModule2, MyLinear):      # MyLinear's layer, with the learner's register

@@ -9,7 +9,8 @@ not skipped, a model without non-linearity, biases left out of parameters().
 import functools
 
 from minigrad_labs.arrays import as_array, as_tensor, compare_array, fail_hint, numpy
-from minigrad_labs.feedback import close, fail, fmt, learner_code, passed
+from minigrad_labs.feedback import close, fail, fmt, passed
+from minigrad_labs.guard import learner_code
 
 
 @functools.lru_cache(maxsize=1)
@@ -58,7 +59,7 @@ def _loss_number(name, got):
 
 
 def train_step(train_step):
-    """Exercise 08.1: ``train_step(model, optimizer, xb, yb)``: zero, forward, loss, backward, step."""
+    """Exercise 8.1: ``train_step(model, optimizer, xb, yb)``: zero, forward, loss, backward, step."""
     import torch
     from minigrad import nn, optim
 
@@ -131,7 +132,7 @@ def _log_softmax(x, axis=1):
 
 
 def cross_entropy(my_cross_entropy):
-    """Exercise 08.2: a stable ``my_cross_entropy(logits, targets)`` from elementary operations."""
+    """Exercise 8.2: a stable ``my_cross_entropy(logits, targets)`` from elementary operations."""
     import torch
     from minigrad.tensor import Tensor
 
@@ -286,7 +287,7 @@ def _probe_sgd(MySGD, who):
 
 
 def my_sgd(MySGD, epochs=20, target=0.95):
-    """Exercise 08.3: ``MySGD(params, lr)`` trains exactly as ``optim.SGD``; returns the test accuracy."""
+    """Exercise 8.3: ``MySGD(params, lr)`` trains exactly as ``optim.SGD``; returns the test accuracy."""
     from minigrad import nn, optim
 
     np = numpy()
@@ -370,7 +371,7 @@ def _logits(model, x):
 
 
 def digits_from_scratch(TinyMLP, MySGD, epochs=20, target=0.93):
-    """Exercise 08.4 (stretch goal): the learner's own MLP and optimizer learn the digits.
+    """Exercise 8.4 (stretch goal): the learner's own MLP and optimizer learn the digits.
 
     No PyTorch twin (the architecture is the learner's): the model must be
     non-linear, list every tensor it learns in parameters(), have gradients equal

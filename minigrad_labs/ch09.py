@@ -7,7 +7,8 @@ gives the learner's numbers (a transpose missing, the gradients swapped, a sign,
 """
 
 from minigrad_labs.arrays import compare_array, learner_function, numpy
-from minigrad_labs.feedback import close, fail, fmt, learner_code, passed
+from minigrad_labs.feedback import close, fail, fmt, passed
+from minigrad_labs.guard import learner_code
 
 GRAD_OUT_IGNORED = ("`grad_out` is not used: the chain rule multiplies by it, and the check sends one that is "
                     "not all ones.",
@@ -16,7 +17,7 @@ GRAD_OUT_IGNORED = ("`grad_out` is not used: the chain rule multiplies by it, an
 
 
 def matmul_backward(MyMatMul):
-    """Exercise 09.1: ``MyMatMul.backward`` returns G @ B.T and A.T @ G, and passes gradcheck."""
+    """Exercise 9.1: ``MyMatMul.backward`` returns G @ B.T and A.T @ G, and passes gradcheck."""
     import torch
     from minigrad import Tensor
     from minigrad.gradcheck import GradcheckError, gradcheck
@@ -80,7 +81,7 @@ def matmul_backward(MyMatMul):
 
 
 def cross_entropy_backward(SoftmaxCrossEntropy):
-    """Exercise 09.2: the fused softmax + cross-entropy returns grad_out * (p - y) / N for the logits."""
+    """Exercise 9.2: the fused softmax + cross-entropy returns grad_out * (p - y) / N for the logits."""
     import torch
     from minigrad import Tensor
 

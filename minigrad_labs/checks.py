@@ -8,26 +8,60 @@ PyTorch (float64) and, where it teaches, finite differences, and either prints
 one line starting with ✓ or stops with a short message: which gradient of which
 node is wrong, expected vs got, and the likely cause. A stub still raising
 ``NotImplementedError`` gives "not implemented yet".
+
+Every check is wrapped here in ``guard.graded``: it is stopped if it runs too
+long, and no exception but the labs' own (``LabError``) escapes it.
 """
 
-from minigrad_labs.ch01 import count_nodes, reused_nodes, topological_order
-from minigrad_labs.ch02 import divide_backward, sigmoid_backward, two_paths_backward
-from minigrad_labs.ch03 import diamond_by_hand, value_add_mul, value_unary
-from minigrad_labs.ch04 import backward, engine
-from minigrad_labs.ch05 import broadcast_rule, cube, unbroadcast
-from minigrad_labs.ch06 import leaky_relu, numerical_grad, softplus
-from minigrad_labs.ch07 import register, sequential, twice
-from minigrad_labs.ch08 import cross_entropy, digits_from_scratch, my_sgd, train_step
-from minigrad_labs.ch09 import cross_entropy_backward, matmul_backward
+from minigrad_labs import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09
+from minigrad_labs.guard import graded
+
+# The training checks train a network for 20 epochs: they get more time than the others.
+TRAINING_SECONDS = 180.0
+
+count_nodes = graded(ch01.count_nodes)
+reused_nodes = graded(ch01.reused_nodes)
+topological_order = graded(ch01.topological_order)
+
+divide_backward = graded(ch02.divide_backward)
+sigmoid_backward = graded(ch02.sigmoid_backward)
+two_paths_backward = graded(ch02.two_paths_backward)
+
+value_add_mul = graded(ch03.value_add_mul)
+value_unary = graded(ch03.value_unary)
+diamond_by_hand = graded(ch03.diamond_by_hand)
+
+backward = graded(ch04.backward)
+engine = graded(ch04.engine)
+
+unbroadcast = graded(ch05.unbroadcast)
+broadcast_rule = graded(ch05.broadcast_rule)
+cube = graded(ch05.cube)
+
+numerical_grad = graded(ch06.numerical_grad)
+softplus = graded(ch06.softplus)
+leaky_relu = graded(ch06.leaky_relu)
+
+sequential = graded(ch07.sequential)
+register = graded(ch07.register)
+twice = graded(ch07.twice)
+
+train_step = graded(ch08.train_step)
+cross_entropy = graded(ch08.cross_entropy)
+my_sgd = graded(ch08.my_sgd, seconds=TRAINING_SECONDS)
+digits_from_scratch = graded(ch08.digits_from_scratch, seconds=TRAINING_SECONDS)
+
+matmul_backward = graded(ch09.matmul_backward)
+cross_entropy_backward = graded(ch09.cross_entropy_backward)
 
 __all__ = [
-    "count_nodes", "reused_nodes", "topological_order",                      # 01
-    "divide_backward", "sigmoid_backward", "two_paths_backward",             # 02
-    "value_add_mul", "value_unary", "diamond_by_hand",                       # 03
-    "backward", "engine",                                                    # 04
-    "unbroadcast", "broadcast_rule", "cube",                                 # 05
-    "numerical_grad", "softplus", "leaky_relu",                              # 06
-    "sequential", "register", "twice",                                       # 07
-    "train_step", "cross_entropy", "my_sgd", "digits_from_scratch",          # 08
-    "matmul_backward", "cross_entropy_backward",                             # 09
+    "count_nodes", "reused_nodes", "topological_order",
+    "divide_backward", "sigmoid_backward", "two_paths_backward",
+    "value_add_mul", "value_unary", "diamond_by_hand",
+    "backward", "engine",
+    "unbroadcast", "broadcast_rule", "cube",
+    "numerical_grad", "softplus", "leaky_relu",
+    "sequential", "register", "twice",
+    "train_step", "cross_entropy", "my_sgd", "digits_from_scratch",
+    "matmul_backward", "cross_entropy_backward",
 ]

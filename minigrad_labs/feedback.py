@@ -1,19 +1,15 @@
 """How a check talks to the learner: short messages in the page's language.
 
-A check never shows a traceback from deep inside ``labs``: its errors carry a
+A check never shows a traceback from deep inside the labs: its errors carry a
 ``_render_traceback_`` method, which IPython (Jupyter, Colab, Binder) shows
 instead of the traceback. Plain Python shows the usual traceback, whose last
 line is the same message.
 """
 
+import html
 import math
-import os
-import traceback
-from contextlib import contextmanager
 
 import minigrad_labs as labs
-
-_HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def say(en, es):
@@ -98,13 +94,52 @@ CAUSES = {
     ),
     "recursion": (
         "recursion: Python stops near 1,000 nested calls. Keep your own stack in a list.",
-        "recursión: Python se detiene hacia las 1.000 llamadas anidadas. Lleva tu propia pila en una lista.",
+        "recursión: Python se detiene hacia las 1000 llamadas anidadas. Lleva tu propia pila en una lista.",
+    ),
+    "swapped": (
+        "the two gradients are in the wrong order: return the one for the first input first.",
+        "los dos gradientes están en el orden equivocado: devuelve primero el de la primera entrada.",
+    ),
+    "div_square": (
+        "d(x/y)/dy is -x/y**2: the square of y is missing.",
+        "d(x/y)/dy es -x/y**2: falta el cuadrado de y.",
+    ),
+    "sigmoid_input": (
+        "x * (1 - x) uses the input: the sigmoid's derivative is s * (1 - s), with s = sigmoid(x).",
+        "x * (1 - x) usa la entrada: la derivada de la sigmoide es s * (1 - s), con s = sigmoid(x).",
+    ),
+    "sigmoid_factor": (
+        "the sigmoid's derivative is s * (1 - s): the factor (1 - s) is missing.",
+        "la derivada de la sigmoide es s * (1 - s): falta el factor (1 - s).",
+    ),
+    "relu_kink": (
+        "at x = 0 relu's derivative is taken as 0, as in PyTorch: pass the gradient only where x > 0 (not x >= 0).",
+        "en x = 0 la derivada de relu se toma como 0, como en PyTorch: deja pasar el gradiente solo donde x > 0 (no x >= 0).",
+    ),
+    "not_all": (
+        "the `_backward()` of some node never ran: every node of the topological order must pass its gradient on.",
+        "el `_backward()` de algún nodo no se ejecutó: cada nodo del orden topológico debe pasar su gradiente.",
+    ),
+    "twice": (
+        "the `_backward()` of a node ran more than once, so its gradient was passed on twice: keep a `visited` set so each node is in the order once.",
+        "el `_backward()` de un nodo se ejecutó más de una vez, así que su gradiente se pasó dos veces: guarda un conjunto `visited` para que cada nodo esté una sola vez en el orden.",
+    ),
+    "not_topological": (
+        "a node passed its gradient on before every use of it had reported back (a breadth-first order, for instance, is not a topological order): walk a topological order in reverse.",
+        "un nodo pasó su gradiente antes de que todos sus usos le hubieran aportado el suyo (un orden en anchura, por ejemplo, no es un orden topológico): recorre un orden topológico al revés.",
+    ),
+    "seed_late": (
+        "the seed `root.grad = 1` came after the walk: at the time the root's `_backward()` ran, its gradient was still 0. Seed first.",
+        "la semilla `root.grad = 1` llegó después del recorrido: cuando se ejecutó el `_backward()` de la raíz, su gradiente aún era 0. Siembra primero.",
     ),
     "no_zero_grad": (
         "gradients were not reset: `zero_grad()` before each backward pass, or the new gradients add to the old ones.",
         "no se pusieron a cero los gradientes: `zero_grad()` antes de cada pasada hacia atrás, o los nuevos se suman a los viejos.",
     ),
 }
+
+
+CAUSES["one_path_other"] = CAUSES["one_path"]      # the other path alone: the same mistake
 
 
 def cause(key):
@@ -147,47 +182,41 @@ def wrong_gradient(what_en, what_es, expected, got, why=None):
 
 
 def passed(en, es):
-    """Print the success line of a check."""
-    print("✓ " + say(en, es).replace("\n", "\n✓ "))
+    """Show the success line of a check, in the page's language.
+
+    A student notebook (language set) prints one line. The book (language None)
+    runs each chapter once for both sites, so it displays both languages as the
+    shared bilingual HTML (each site keeps the ``.mg-lang`` of its own language),
+    with both lines as the plain-text fallback; plain Python prints both lines.
+    """
+    code = labs.language()
+    if code is not None:
+        print("✓ " + (en if code == "en" else es))
+        return
+    plain = f"✓ {en}" if en == es else f"✓ {en}\n✓ {es}"
+    if not _in_a_kernel():
+        print(plain)
+        return
+    from IPython.display import display
+
+    display({"text/html": bilingual_html(f"✓ {en}", f"✓ {es}"), "text/plain": plain}, raw=True)
 
 
-def _learner_frame(error):
-    """The last line of the learner's own code in the traceback (not labs, minigrad, torch)."""
-    frames = [
-        f
-        for f in traceback.extract_tb(error.__traceback__)
-        if not f.filename.startswith(_HERE) and "site-packages" not in f.filename
-        and os.sep + "minigrad" + os.sep not in f.filename
-    ]
-    return frames[-1] if frames else None
+def bilingual_html(en, es):
+    """The shared protocol of the book's bilingual outputs: one ``.mg-lang`` div per language."""
+    return ('<div class="mg-say">'
+            f'<div class="mg-lang" lang="en">{html.escape(en)}</div>'
+            f'<div class="mg-lang" lang="es">{html.escape(es)}</div></div>')
 
 
-@contextmanager
-def learner_code(name):
-    """Run the learner's ``name``: a stub becomes "not implemented yet", a crash one short error."""
+def _in_a_kernel():
+    """True inside a Jupyter kernel (the book's build, a notebook), where HTML can be displayed."""
     try:
-        yield
-    except LabError:
-        raise
-    except NotImplementedError:
-        raise NotImplementedYet(
-            say(
-                f"`{name}` is not implemented yet: write it in the exercise cell above, run that cell, then run this check again.",
-                f"`{name}` todavía sin implementar: escríbelo en la celda del ejercicio de arriba, ejecuta esa celda y vuelve a ejecutar esta comprobación.",
-            )
-        ) from None
-    except RecursionError:
-        fail(f"`{name}` ran out of recursion.", f"`{name}` agotó la recursión.", "recursion")
-    except Exception as error:
-        frame = _learner_frame(error)
-        where = f"\n  line {frame.lineno}: {frame.line}" if frame and frame.line else ""
-        where_es = f"\n  línea {frame.lineno}: {frame.line}" if frame and frame.line else ""
-        raise CheckFailed(
-            say(
-                f"`{name}` raised {type(error).__name__}: {error}{where}",
-                f"`{name}` lanzó {type(error).__name__}: {error}{where_es}",
-            )
-        ) from error
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
 
 
 def likely(got, candidates):

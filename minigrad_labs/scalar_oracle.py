@@ -54,8 +54,18 @@ class Ref:
     def __rsub__(self, other):
         return Ref._wrap(other) + (-self)
 
+    def _backward(self):
+        """This node's chain-rule step, as a learner's Value has it: push self.grad into the parents."""
+        for parent, local in zip(self._prev, self._local):
+            parent.grad += local * self.grad
+
     def backward(self, mistake=None):
-        """Reverse-mode backward; ``mistake`` in (None, "overwrite", "forward_order", "no_seed")."""
+        """Reverse-mode backward, with a classic ``mistake`` planted, or None for none.
+
+        "overwrite" (``=`` instead of ``+=``), "forward_order", "no_seed", or
+        ``("skip", i)``: the i-th node (in reverse order) of those with parents never
+        runs its step. Returns False when there is no i-th such node, else True.
+        """
         order, seen, stack = [], set(), [(self, False)]
         while stack:
             node, done = stack.pop()
@@ -65,13 +75,21 @@ class Ref:
                 seen.add(id(node))
                 stack.append((node, True))
                 stack.extend((p, False) for p in reversed(node._prev) if id(p) not in seen)
+        walk = order if mistake == "forward_order" else order[::-1]
+        if isinstance(mistake, tuple) and mistake[0] == "skip":
+            inner = [n for n in walk if n._prev]
+            if mistake[1] >= len(inner):
+                return False
+            skipped = inner[mistake[1]]
+            walk = [n for n in walk if n is not skipped]
         self.grad = 0.0 if mistake == "no_seed" else 1.0
-        for node in order if mistake == "forward_order" else reversed(order):
+        for node in walk:
             for parent, local in zip(node._prev, node._local):
                 if mistake == "overwrite":
                     parent.grad = local * node.grad
                 else:
                     parent.grad += local * node.grad
+        return True
 
 
 def diamond(a, b, c):
@@ -122,9 +140,13 @@ def leaf_values(seed, n=4):
 
 
 def oracle_grads(expression, values, mistake=None):
-    """Leaf gradients of ``expression`` at ``values``, computed by ``Ref`` with ``mistake``."""
+    """Leaf gradients of ``expression`` at ``values``, computed by ``Ref`` with ``mistake``.
+
+    None when the mistake cannot be planted (a ("skip", i) beyond the graph's nodes).
+    """
     leaves = [Ref(v) for v in values]
-    expression(*leaves).backward(mistake)
+    if not expression(*leaves).backward(mistake):
+        return None
     return [leaf.grad for leaf in leaves]
 
 

@@ -9,9 +9,13 @@ made for a learner to work in, anywhere (Binder, Colab, a laptop):
   is cleared: the learner sees the stubs (``exercise``) and the checks (``check``);
 * MyST that plain Jupyter does not render (glue roles, tabs, dropdowns,
   exercise directives, other directives and roles) becomes plain Markdown;
-* a first code cell makes ``minigrad`` and ``labs`` importable (if they are
-  not, it pip-installs this repository from the URL in ``_config.yml``) and
-  sets the language of the checks' messages to the notebook's language.
+* a first code cell makes ``minigrad`` and ``minigrad_labs`` importable (if they
+  are not, it pip-installs this repository from the URL in ``_config.yml``), sets
+  the language of the checks' messages to the notebook's language, and checks
+  that the packages the chapter imports (PyTorch, scikit-learn, ...) are there:
+  if one is missing, "Run all" stops in that cell with the pip command to run;
+* exercises are numbered per chapter, "Exercise 3.1", as on the site
+  (_ext/exercise_numbers.py) and in the checks' docstrings.
 
 Nothing is executed: the notebooks are ready in a second.
 """
@@ -55,8 +59,10 @@ if importlib.util.find_spec("myst_nb") is None:        # the book's glue(): not 
     sys.modules["myst_nb"].glue = lambda name, value, display=True: None
 
 import minigrad_labs
+from minigrad_labs.environment import require
 
-minigrad_labs.set_language("{language}")'''
+minigrad_labs.set_language("{language}")
+require({packages})      # what this chapter imports: if one is missing, how to install it'''
 
 
 def pip_url():
@@ -85,7 +91,7 @@ def plain_role(match, language):
     return label.group(1) if label else f"`{text}`" if role in ("code", "samp") else text
 
 
-def plain_markdown(source, language, counter):
+def plain_markdown(source, language, counter, chapter=0):
     """Turn the MyST of one Markdown cell into Markdown that JupyterLab and Colab render."""
     out, skipping, stack = [], False, []
     lines = source.split("\n")
@@ -101,7 +107,7 @@ def plain_markdown(source, language, counter):
             stack.append((fence, name))
             if name == "exercise-start":
                 counter[0] += 1
-                out.append(f"### {WORDS[language]['exercise']} {counter[0]}: {argument}".rstrip(": "))
+                out.append(f"### {WORDS[language]['exercise']} {chapter}.{counter[0]}: {argument}".rstrip(": "))
             elif name in ("solution-start", "solution"):
                 skipping = True
             elif name == "math":
@@ -130,22 +136,34 @@ def plain_markdown(source, language, counter):
 
 # --- notebooks -------------------------------------------------------------------
 
+# Third-party packages a chapter's cells may import, which its setup cell checks.
+CHECKED_PACKAGES = ("numpy", "torch", "sklearn", "matplotlib", "threadpoolctl")
+IMPORT = re.compile(r"^\s*(?:import|from)\s+(\w+)", re.M)
+
+
+def needed_packages(cells):
+    """The CHECKED_PACKAGES the given code cells import, in CHECKED_PACKAGES order."""
+    imported = {name for cell in cells for name in IMPORT.findall(cell.source)}
+    return [name for name in CHECKED_PACKAGES if name in imported]
+
 
 def student_notebook(chapter, language):
     """The student notebook of one chapter file (a Path), as an nbformat notebook."""
     book_nb = jupytext.read(chapter)
+    kept = [c for c in book_nb.cells if c.cell_type == "code" and not set(c.metadata.get("tags", [])) & DROP_TAGS]
+    packages = ", ".join(f'"{name}"' for name in needed_packages(kept))
     cells = [
         nbformat.v4.new_markdown_cell(WORDS[language]["setup"]),
-        nbformat.v4.new_code_cell(SETUP.format(pip_url=pip_url(), language=language),
+        nbformat.v4.new_code_cell(SETUP.format(pip_url=pip_url(), language=language, packages=packages),
                                   metadata={"tags": ["setup"]}),
     ]
-    counter = [0]
+    counter, number = [0], int(Path(chapter).name[:2])
     for cell in book_nb.cells:
         tags = set(cell.metadata.get("tags", []))
         if tags & DROP_TAGS:
             continue
         if cell.cell_type == "markdown":
-            text = plain_markdown(cell.source, language, counter)
+            text = plain_markdown(cell.source, language, counter, number)
             if text:
                 cells.append(nbformat.v4.new_markdown_cell(text))
         elif cell.cell_type == "code":
