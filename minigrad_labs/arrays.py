@@ -43,6 +43,16 @@ def _short(value):
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def es(number_text):
+    """A number written for English, in the Spanish locale: a decimal comma (RAE), e.g. "0,25"."""
+    return str(number_text).replace(".", ",")
+
+
+def pct_es(fraction, digits=1):
+    """A fraction as a Spanish percentage: decimal comma and a space before %, e.g. "96,4 %"."""
+    return f"{100 * fraction:.{digits}f}".replace(".", ",") + " %"
+
+
 def fail_hint(en, es, hint=None):
     """Stop with a message and, if given, a likely cause ``hint = (en, es)``."""
     if hint is not None:
@@ -190,8 +200,8 @@ def compare_array(what_en, what_es, got, expected, hints=(), tol=1e-10, none_en=
     hint = next((cause for predicted, cause in hints if matches(got, predicted, tol)), None)
     where = f"[{', '.join(map(str, i))}]" if got.ndim else ""
     fail_hint(f"{what_en}{', entry ' + where if where else ''}: expected {fmt(expected[i])}, got {fmt(got[i])}.",
-              f"{what_es}{', elemento ' + where if where else ''}: se esperaba {fmt(expected[i])}, "
-              f"se obtuvo {fmt(got[i])}.", hint)
+              f"{what_es}{', elemento ' + where if where else ''}: se esperaba {es(fmt(expected[i]))}, "
+              f"se obtuvo {es(fmt(got[i]))}.", hint)
 
 
 def run_function(name, op, a_data, w_data):

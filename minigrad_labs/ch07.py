@@ -6,7 +6,7 @@ gradient for gradient; the register is tested through both of its dicts
 by a new parameter and by a module.
 """
 
-from minigrad_labs.arrays import as_tensor, compare_array, fail_hint, numpy
+from minigrad_labs.arrays import as_tensor, compare_array, es, fail_hint, numpy
 from minigrad_labs.feedback import close, fail, fmt, passed
 from minigrad_labs.guard import learner_code
 
@@ -175,7 +175,7 @@ def sequential(MySequential, MyReLU, MyLinear):
     t_loss.backward()
     if not close(loss.item(), t_loss.item(), 1e-10):
         fail(f"MySequential: loss {fmt(loss.item())}, PyTorch {fmt(t_loss.item())}.",
-             f"MySequential: pérdida {fmt(loss.item())}, PyTorch {fmt(t_loss.item())}.")
+             f"MySequential: pérdida {es(fmt(loss.item()))}, PyTorch {es(fmt(t_loss.item()))}.")
     _compare_grads(ours, reference, "MySequential")
     passed("MyReLU as torch.relu (at 0 too); MySequential: names, loss and every gradient as torch.nn.Sequential",
            "MyReLU como torch.relu (también en 0); MySequential: nombres, pérdida y cada gradiente como "

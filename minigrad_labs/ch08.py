@@ -8,7 +8,7 @@ not skipped, a model without non-linearity, biases left out of parameters().
 
 import functools
 
-from minigrad_labs.arrays import as_array, as_tensor, compare_array, fail_hint, numpy
+from minigrad_labs.arrays import as_array, as_tensor, compare_array, es, fail_hint, numpy, pct_es
 from minigrad_labs.feedback import close, fail, fmt, passed
 from minigrad_labs.guard import learner_code
 
@@ -87,8 +87,8 @@ def train_step(train_step):
                         "la suma de las pérdidas del lote: la pérdida es su media (F.cross_entropy).")
             fail_hint(f"train_step, step {step + 1}: it returned the loss {fmt(loss)}; PyTorch's is "
                       f"{fmt(their_loss.item())} (the loss of the batch before the update).",
-                      f"train_step, paso {step + 1}: devolvió la pérdida {fmt(loss)}; la de PyTorch es "
-                      f"{fmt(their_loss.item())} (la pérdida del lote antes de actualizar).", hint)
+                      f"train_step, paso {step + 1}: devolvió la pérdida {es(fmt(loss))}; la de PyTorch es "
+                      f"{es(fmt(their_loss.item()))} (la pérdida del lote antes de actualizar).", hint)
         theirs = dict(twin.named_parameters())
         for name, param in model.named_parameters():
             want = theirs[name].detach().numpy()
@@ -165,7 +165,7 @@ def cross_entropy(my_cross_entropy):
         tloss.backward()
         if not (np.isfinite(value) and close(value, tloss.item(), 1e-9)):
             fail_hint(f"my_cross_entropy, {label_en} logits: loss {fmt(value)}, PyTorch {fmt(tloss.item())}.",
-                      f"my_cross_entropy, logits {label_es}: pérdida {fmt(value)}, PyTorch {fmt(tloss.item())}.",
+                      f"my_cross_entropy, logits {label_es}: pérdida {es(fmt(value))}, PyTorch {es(fmt(tloss.item()))}.",
                       _loss_hint(value, logits_np, targets_np))
         compare_array(f"my_cross_entropy: the gradient of the {label_en} logits",
                       f"my_cross_entropy: el gradiente de los logits {label_es}", logits.grad, tlogits.grad.numpy(),
@@ -273,7 +273,7 @@ def _probe_sgd(MySGD, who):
             ratio = (b - data) / g
             if np.allclose(ratio, ratio.flat[0]):
                 hint = (f"the step used the learning rate {ratio.flat[0]:.4g}, not `self.lr` (0.1 here).",
-                        f"el paso usó la tasa de aprendizaje {ratio.flat[0]:.4g}, no `self.lr` (aquí 0,1).")
+                        f"el paso usó la tasa de aprendizaje {es(format(ratio.flat[0], '.4g'))}, no `self.lr` (aquí 0,1).")
         fail_hint(f"{who}: after step() with lr=0.1, parameter {i} is not p.data - lr * p.grad.",
                   f"{who}: tras step() con lr=0.1, el parámetro {i} no es p.data - lr * p.grad.", hint)
     with learner_code(who):
@@ -309,11 +309,11 @@ def my_sgd(MySGD, epochs=20, target=0.95):
     acc = _accuracy(runs[1], X_test, y_test)
     if acc < target:
         fail(f"MySGD: test accuracy {acc:.1%}, expected at least {target:.0%}.",
-             f"MySGD: exactitud en el test {acc:.1%}, se esperaba al menos {target:.0%}.")
+             f"MySGD: exactitud en el test {pct_es(acc, 1)}, se esperaba al menos {pct_es(target, 0)}.")
     passed(f"MySGD: skips None gradients; the same weights as optim.SGD after {epochs} epochs; "
            f"test accuracy {acc:.1%}",
            f"MySGD: se salta los gradientes None; los mismos pesos que optim.SGD tras {epochs} épocas; "
-           f"exactitud en el test {acc:.1%}")
+           f"exactitud en el test {pct_es(acc, 1)}")
     return acc
 
 
@@ -429,7 +429,7 @@ def digits_from_scratch(TinyMLP, MySGD, epochs=20, target=0.93):
                  f"{fmt(numeric)}, backward gave {fmt(got)}. Is every operation an engine operation (no numpy on "
                  "`.data` in forward)?",
                  f"TinyMLP: gradiente incorrecto del parámetro {k}, elemento {list(i)}: la diferencia central da "
-                 f"{fmt(numeric)}, backward dio {fmt(got)}. ¿Es cada operación del motor (nada de numpy sobre "
+                 f"{es(fmt(numeric))}, backward dio {es(fmt(got))}. ¿Es cada operación del motor (nada de numpy sobre "
                  "`.data` en forward)?")
     with learner_code("MySGD"):
         optimizer = MySGD(params, lr=0.1)
@@ -438,10 +438,10 @@ def digits_from_scratch(TinyMLP, MySGD, epochs=20, target=0.93):
     if not acc >= target:
         fail(f"TinyMLP with MySGD: after {epochs} epochs your network reaches {acc:.1%} test accuracy; at least "
              f"{target:.0%} expected.",
-             f"TinyMLP con MySGD: tras {epochs} épocas tu red llega a {acc:.1%} de exactitud en el test; se "
-             f"esperaba al menos {target:.0%}.")
+             f"TinyMLP con MySGD: tras {epochs} épocas tu red llega a {pct_es(acc, 1)} de exactitud en el test; se "
+             f"esperaba al menos {pct_es(target, 0)}.")
     passed(f"your own MLP and optimizer: non-linear, every weight in parameters(), gradients as central "
            f"differences, test accuracy {acc:.1%} after {epochs} epochs",
            f"tu propio MLP y tu optimizador: no lineal, cada peso en parameters(), gradientes como diferencias "
-           f"centrales, exactitud {acc:.1%} tras {epochs} épocas")
+           f"centrales, exactitud {pct_es(acc, 1)} tras {epochs} épocas")
     return acc

@@ -6,7 +6,7 @@ gives the learner's numbers (a transpose missing, the gradients swapped, a sign,
 1/N forgotten, grad_out ignored).
 """
 
-from minigrad_labs.arrays import compare_array, learner_function, numpy
+from minigrad_labs.arrays import compare_array, es, learner_function, numpy
 from minigrad_labs.feedback import close, fail, fmt, passed
 from minigrad_labs.guard import learner_code
 
@@ -100,8 +100,8 @@ def cross_entropy_backward(SoftmaxCrossEntropy):
         if not close(float(np.asarray(loss.data).reshape(-1)[0]), torch_loss.item(), tol=1e-10):
             fail(f"SoftmaxCrossEntropy: the loss is {fmt(loss.data)}, PyTorch's is {fmt(torch_loss.item())} "
                  f"(logits of scale {scale:g}).",
-                 f"SoftmaxCrossEntropy: la pérdida es {fmt(loss.data)} y la de PyTorch {fmt(torch_loss.item())} "
-                 f"(logits de escala {scale:g}).")
+                 f"SoftmaxCrossEntropy: la pérdida es {es(fmt(loss.data))} y la de PyTorch {es(fmt(torch_loss.item()))} "
+                 f"(logits de escala {es(format(scale, 'g'))}).")
         want = reference.grad.numpy()
         p = np.exp(logits_np - logits_np.max(axis=1, keepdims=True))
         p /= p.sum(axis=1, keepdims=True)
@@ -119,7 +119,7 @@ def cross_entropy_backward(SoftmaxCrossEntropy):
                                    "falta el one-hot y: el gradiente es (p - y) / N."))]
         compare_array(f"SoftmaxCrossEntropy: wrong gradient dL/dlogits (logits of scale {scale:g}, grad_out "
                       f"{factor:g})",
-                      f"SoftmaxCrossEntropy: gradiente incorrecto dL/dlogits (logits de escala {scale:g}, grad_out "
+                      f"SoftmaxCrossEntropy: gradiente incorrecto dL/dlogits (logits de escala {es(format(scale, 'g'))}, grad_out "
                       f"{str(factor).replace('.', ',')})", logits.grad, want, hints, tol=1e-8,
                       none_en="SoftmaxCrossEntropy: the logits got no gradient: backward returned None.",
                       none_es="SoftmaxCrossEntropy: los logits no recibieron gradiente: backward devolvió None.")
