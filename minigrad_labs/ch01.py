@@ -134,7 +134,7 @@ def topological_order(topological_order):
         order = topological_order(node)
     order = returns.nodes("topological_order", order, ordered=True)
     _check_topological(order, node, "topological_order", "a chain 5,000 deep")
-    what, _ = run_limited(3.0, lambda root: list(topological_order(root)), _cycle())
+    what, _ = run_limited(2.0, lambda root: list(topological_order(root)), _cycle())
     if what == "returned":
         fail("topological_order on a graph with a cycle (x -> y -> z -> x) returned a list; a cycle has no "
              "topological order, so raise an error (e.g. ValueError): keep the nodes whose parents are still "

@@ -84,7 +84,8 @@ def two_paths_backward(two_paths_backward):
 
     def mistakes(upstream, x):
         # either path alone: the factor path gives e^x, the path through e^x gives x e^x
-        return {"one_path": [upstream * math.exp(x)], "one_path_other": [upstream * x * math.exp(x)]}
+        return {"one_path": [upstream * math.exp(x)], "one_path_other": [upstream * x * math.exp(x)],
+                "paths_multiplied": [upstream * math.exp(x) * x * math.exp(x)]}
 
     _check_rule("two_paths_backward", two_paths_backward, lambda x: x * torch.exp(x),
                 [(0.5,), (-1.2,), (2.0,)], ["x"], mistakes)

@@ -13,7 +13,7 @@ and a forgotten ``out.grad`` both show, and are named.
 import math
 
 from minigrad_labs import returns, walk
-from minigrad_labs.feedback import close, fail, fmt, likely, passed, wrong_gradient
+from minigrad_labs.feedback import close, fail, fmt, likely, likely_all, passed, wrong_gradient
 from minigrad_labs.guard import learner_code
 from minigrad_labs.scalar_oracle import diamond, oracle_grads
 
@@ -45,6 +45,12 @@ def _local_rule(Value, label, make, values, derivs, extra=None):
     if not close(data, expected_data):
         fail(f"{label}: forward value expected {fmt(expected_data)}, got {fmt(data)}.",
              f"{label}: valor hacia delante esperado {fmt(expected_data)}, obtenido {fmt(data)}.")
+    if any(out is x for x in nodes):
+        # x ** 1 may give back x itself: right when the derivative is 1, and nothing to run backward
+        if all(close(d, 1.0) for d in derivs):
+            return
+        fail(f"{label} returned its input itself, but its derivative is not 1: build a new node.",
+             f"{label} devolvió su propia entrada, pero su derivada no es 1: construye un nodo nuevo.")
     for i, x in enumerate(nodes):
         if not walk.reaches(out, x):
             fail(f"{label}: input {i + 1} cannot be reached from the output through `_prev`: the graph "
@@ -115,7 +121,8 @@ def value_unary(Value, quiet=False):
         _local_rule(Value, f"x ** {k}", lambda a, k=k: a ** k, (x,), (d,),
                     {0: {key: v for key, v in mistakes.items() if v is not None}})
     for x in (0.7, -2.0):
-        _local_rule(Value, "x.exp()", _call("exp"), (x,), (math.exp(x),))
+        _local_rule(Value, "x.exp()", _call("exp"), (x,), (math.exp(x),),
+                    {0: {"exp_input": PRIORS[0] + x * UPSTREAM}})
     for x in (0.8, -3.0):
         t = math.tanh(x)
         _local_rule(Value, "x.tanh()", _call("tanh"), (x,), (1 - t * t,),
@@ -131,22 +138,25 @@ def value_unary(Value, quiet=False):
 
 
 def diagnose(expression, values, got):
-    """The mistake that explains a learner's leaf gradients, by rerunning it planted in the oracle.
+    """The mistakes that explain a learner's leaf gradients, found by planting each in the oracle.
 
-    Besides the MISTAKES of the walk, each node's ``_backward()`` is left out in turn:
-    a learner who forgot one call gets exactly those numbers.
+    The MISTAKES of the walk; ``=`` instead of ``+=`` in one operation only; and each
+    node's ``_backward()`` left out in turn (what a learner who forgot one call, or
+    made it too early, gets). Several may fit the same numbers (on the diamond, no
+    seed and forward order both give zeros): then all of them are returned.
     """
-    candidates = {m: oracle_grads(expression, values, m) for m in MISTAKES}
-    found = likely(got, candidates)
-    if found is None:
-        for i in range(len(values) * 64):
-            skipped = oracle_grads(expression, values, ("skip", i))
-            if skipped is None:
-                break
-            if all(close(g, s) for g, s in zip(got, skipped)):
-                found = "not_all"
-                break
-    return found
+    found = likely_all(got, {m: oracle_grads(expression, values, m) for m in MISTAKES})
+    for op in ("+", "*", "**", "exp", "tanh", "relu"):
+        if likely(got, {"overwrite": oracle_grads(expression, values, ("overwrite", op))}):
+            found.append("overwrite")
+    for i in range(len(values) * 64):
+        skipped = oracle_grads(expression, values, ("skip", i))
+        if skipped is None:
+            break
+        if all(close(g, s) for g, s in zip(got, skipped)):
+            found.append("skipped")
+            break
+    return list(dict.fromkeys(found)) or None
 
 
 def compare_leaves(label_en, label_es, names, values, got, expected, expression, why=None):

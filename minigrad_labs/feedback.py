@@ -132,6 +132,18 @@ CAUSES = {
         "the seed `root.grad = 1` came after the walk: at the time the root's `_backward()` ran, its gradient was still 0. Seed first.",
         "la semilla `root.grad = 1` llegó después del recorrido: cuando se ejecutó el `_backward()` de la raíz, su gradiente aún era 0. Siembra primero.",
     ),
+    "paths_multiplied": (
+        "the two paths' contributions are multiplied: the chain rule multiplies along a path and adds across paths.",
+        "las aportaciones de los dos caminos se multiplican: la regla de la cadena multiplica a lo largo de un camino y suma entre caminos.",
+    ),
+    "exp_input": (
+        "d(e**x)/dx is e**x itself (out.data), not x.",
+        "d(e**x)/dx es el propio e**x (out.data), no x.",
+    ),
+    "skipped": (
+        "one node passed nothing on: its `_backward()` never ran, or ran before every use of it had reported back. Call each node's `_backward()` once, before the nodes it was made from.",
+        "un nodo no pasó nada: su `_backward()` no se ejecutó, o se ejecutó antes de que todos sus usos le aportaran lo suyo. Llama una vez al `_backward()` de cada nodo, antes que a los nodos de los que se hizo.",
+    ),
     "no_zero_grad": (
         "gradients were not reset: `zero_grad()` before each backward pass, or the new gradients add to the old ones.",
         "no se pusieron a cero los gradientes: `zero_grad()` antes de cada pasada hacia atrás, o los nuevos se suman a los viejos.",
@@ -165,10 +177,20 @@ def close(got, expected, tol=1e-8):
 
 
 def fail(en, es, why=None):
-    """Stop the check with a message; ``why`` names a likely cause (a key of CAUSES)."""
+    """Stop the check with a message; ``why`` names a likely cause (a key of CAUSES).
+
+    ``why`` may be a list of keys when the numbers fit several mistakes equally well:
+    the message then lists them all rather than guess one.
+    """
     message = say(en, es)
-    if why is not None:
+    if isinstance(why, (list, tuple)) and len(why) == 1:
+        why = why[0]
+    if isinstance(why, str):
         message += "\n" + say("Likely cause: ", "Causa probable: ") + cause(why)
+    elif why:
+        message += "\n" + say("Likely causes (one of these, the numbers fit each):",
+                               "Causas probables (una de estas, los números encajan con cada una):")
+        message += "".join("\n  - " + cause(key) for key in why)
     raise CheckFailed(message)
 
 
@@ -217,6 +239,15 @@ def _in_a_kernel():
         return False
     shell = get_ipython()
     return shell is not None and hasattr(shell, "kernel")
+
+
+def likely_all(got, candidates):
+    """Every cause whose predicted value(s) match ``got`` (see ``likely``)."""
+    found = []
+    for why, predicted in candidates.items():
+        if likely(got, {why: predicted}) is not None:
+            found.append(why)
+    return found
 
 
 def likely(got, candidates):

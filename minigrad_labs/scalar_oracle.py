@@ -12,9 +12,9 @@ import random
 class Ref:
     """A scalar node that records, at forward time, its local derivative per parent."""
 
-    def __init__(self, data, parents=(), local=()):
+    def __init__(self, data, parents=(), local=(), op=""):
         self.data, self.grad = float(data), 0.0
-        self._prev, self._local = tuple(parents), tuple(local)
+        self._prev, self._local, self._op = tuple(parents), tuple(local), op
 
     @staticmethod
     def _wrap(x):
@@ -22,25 +22,25 @@ class Ref:
 
     def __add__(self, other):
         other = Ref._wrap(other)
-        return Ref(self.data + other.data, (self, other), (1.0, 1.0))
+        return Ref(self.data + other.data, (self, other), (1.0, 1.0), "+")
 
     def __mul__(self, other):
         other = Ref._wrap(other)
-        return Ref(self.data * other.data, (self, other), (other.data, self.data))
+        return Ref(self.data * other.data, (self, other), (other.data, self.data), "*")
 
     def __pow__(self, k):
-        return Ref(self.data**k, (self,), (k * self.data ** (k - 1),))
+        return Ref(self.data**k, (self,), (k * self.data ** (k - 1),), "**")
 
     def exp(self):
         e = math.exp(self.data)
-        return Ref(e, (self,), (e,))
+        return Ref(e, (self,), (e,), "exp")
 
     def tanh(self):
         t = math.tanh(self.data)
-        return Ref(t, (self,), (1 - t * t,))
+        return Ref(t, (self,), (1 - t * t,), "tanh")
 
     def relu(self):
-        return Ref(max(self.data, 0.0), (self,), (1.0 if self.data > 0 else 0.0,))
+        return Ref(max(self.data, 0.0), (self,), (1.0 if self.data > 0 else 0.0,), "relu")
 
     __radd__ = __add__
     __rmul__ = __mul__
@@ -62,9 +62,10 @@ class Ref:
     def backward(self, mistake=None):
         """Reverse-mode backward, with a classic ``mistake`` planted, or None for none.
 
-        "overwrite" (``=`` instead of ``+=``), "forward_order", "no_seed", or
-        ``("skip", i)``: the i-th node (in reverse order) of those with parents never
-        runs its step. Returns False when there is no i-th such node, else True.
+        "overwrite" (``=`` instead of ``+=``), ``("overwrite", op)`` (only in the
+        nodes of one op, e.g. "+"), "forward_order", "no_seed", or ``("skip", i)``:
+        the i-th node (in reverse order) of those with parents never runs its step.
+        Returns False when there is no i-th such node, else True.
         """
         order, seen, stack = [], set(), [(self, False)]
         while stack:
@@ -85,7 +86,7 @@ class Ref:
         self.grad = 0.0 if mistake == "no_seed" else 1.0
         for node in walk:
             for parent, local in zip(node._prev, node._local):
-                if mistake == "overwrite":
+                if mistake == "overwrite" or mistake == ("overwrite", node._op):
                     parent.grad = local * node.grad
                 else:
                     parent.grad += local * node.grad

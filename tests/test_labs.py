@@ -9,6 +9,7 @@
 """
 
 import ast
+import os
 import re
 import subprocess
 import sys
@@ -191,3 +192,133 @@ def test_landing_page_learning_path_matches_the_labs(language):
         badges = re.findall(r"^\*\*(\S+)\*\* · \S+ · (\d+) min$", text, re.M)
         assert sum(int(m) for _, m in badges) == int(minutes), f"{language}/{number}"
         assert {t for t, _ in badges} == {track}, f"{language}/{number}: {track} vs {badges}"
+
+
+# --- exercise numbers: the same on the site, in the notebooks and in the checks ----
+
+
+def exercise_titles(path):
+    """The titles of a chapter's exercises, in order (the argument of exercise-start)."""
+    return re.findall(r"^:::\{exercise-start\} (.*)$", path.read_text(encoding="utf-8"), re.M)
+
+
+def check_docstring_numbers():
+    """{check name: "3.1"} from the first line of each check's docstring ("Exercise 3.1: ...")."""
+    from minigrad_labs import checks as check
+
+    numbers = {}
+    for name in check.__all__:
+        match = re.match(r"Exercise (\d+\.\d+)\b", getattr(check, name).__doc__ or "")
+        assert match, f"check.{name}'s docstring must start with its exercise number"
+        numbers[name] = match.group(1)
+    return numbers
+
+
+@pytest.mark.parametrize("number", LAB_CHAPTERS)
+def test_notebooks_and_checks_number_exercises_per_chapter(student_dir, number):
+    docstrings = check_docstring_numbers()
+    for language in LANGUAGES:
+        word = {"en": "Exercise", "es": "Ejercicio"}[language]
+        text = "\n".join(c.source for c in student(student_dir, language, number).cells if c.cell_type == "markdown")
+        headings = re.findall(rf"^### {word} (\d+\.\d+): (.*)$", text, re.M)
+        titles = exercise_titles(chapter(language, number))
+        assert [n for n, _ in headings] == [f"{int(number)}.{k}" for k in range(1, len(titles) + 1)]
+        assert [t for _, t in headings] == titles
+    for k, (_, _, check_cell) in enumerate(triples(chapter("en", number)), 1):
+        name = re.search(r"\bcheck\.(\w+)\(", check_cell).group(1)
+        assert docstrings[name] == f"{int(number)}.{k}", f"check.{name} is exercise {int(number)}.{k}"
+
+
+@pytest.mark.book
+@pytest.mark.xdist_group("site")
+def test_the_site_numbers_exercises_per_chapter_as_the_notebooks(built_site):
+    from bookutils import built_page
+
+    for language in LANGUAGES:
+        word = {"en": "Exercise", "es": "Ejercicio"}[language]
+        for number in LAB_CHAPTERS:
+            stem = chapter(language, number).stem
+            page = built_page(built_site, language, stem)
+            shown = [s.get_text().strip() for s in page.select(".admonition-title .caption-number")]
+            expected = [f"{word} {int(number)}.{k}" for k in range(1, len(exercise_titles(chapter(language, number))) + 1)]
+            assert shown == expected, f"{language}/{stem}: {shown}"
+            solutions = [a.get_text() for a in page.select(".admonition-title a.reference.internal")
+                         if a.get_text().strip().startswith(word)]
+            assert [s.split("(")[0].strip() for s in solutions] == expected
+
+
+# --- any machine: the setup cell and a runtime without PyTorch ---------------------
+
+
+@pytest.mark.parametrize("number", LAB_CHAPTERS)
+def test_the_setup_cell_requires_what_the_chapter_imports(student_dir, number):
+    notebook = student(student_dir, "en", number)
+    required = re.search(r"^require\((.*)\)", notebook.cells[1].source, re.M).group(1)
+    code = "\n".join(code_sources(notebook)[1:])
+    for package in ("torch", "numpy", "sklearn", "matplotlib"):
+        imported = re.search(rf"^\s*(import|from) {package}\b", code, re.M) is not None
+        assert (f'"{package}"' in required) == imported, f"{number}: {package} in {required}?"
+
+
+HIDE_TORCH = '''
+import sys
+
+
+class HideTorch:
+    """A runtime without PyTorch (e.g. a fresh laptop venv): `import torch` fails."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "torch" or name.startswith("torch."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+sys.meta_path.insert(0, HideTorch())
+'''
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_without_torch_run_all_stops_at_the_setup_cell_with_the_pip_command(student_dir, tmp_path, monkeypatch,
+                                                                            language):
+    """Run all on a runtime without PyTorch: the first error is the setup cell's, saying what to install."""
+    (tmp_path / "sitecustomize.py").write_text(HIDE_TORCH)
+    monkeypatch.setenv("PYTHONPATH", f"{tmp_path}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
+    notebook = student(student_dir, language, "03")
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    client = NotebookClient(notebook, timeout=300, kernel_name="python3", allow_errors=False,
+                            resources={"metadata": {"path": str(tmp_path)}})
+    with pytest.raises(CellExecutionError):
+        client.execute()
+    failed = [c for c in notebook.cells if c.cell_type == "code" and any(o.output_type == "error" for o in c.outputs)]
+    assert len(failed) == 1 and "setup" in failed[0].metadata.get("tags", [])
+    error = next(o for o in failed[0].outputs if o.output_type == "error")
+    assert error.ename == "MissingPackage" and len(error.traceback) == 1
+    assert "%pip install torch" in error.evalue
+    assert {"en": "PyTorch, which the checks compare", "es": "PyTorch, con el que las comprobaciones"}[language] \
+        in error.evalue
+
+
+def test_a_check_without_torch_says_what_to_install(monkeypatch):
+    """Past the setup cell (or without it), a check that needs PyTorch says so: no ModuleNotFoundError."""
+    import builtins
+
+    import minigrad_labs
+    from minigrad_labs import checks as check
+    from minigrad_labs.guard import MissingPackage
+
+    real_import = builtins.__import__
+
+    def no_torch(name, *args, **kwargs):
+        if name == "torch" or name.startswith("torch."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_torch)
+    minigrad_labs.set_language("es")
+    try:
+        with pytest.raises(MissingPackage, match=r"necesita `torch`.*%pip install torch"):
+            check.divide_backward(lambda g, x, y: (g / y, -g * x / y ** 2))
+    finally:
+        minigrad_labs.set_language(None)
