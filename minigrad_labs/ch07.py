@@ -258,6 +258,29 @@ def register(MyModule2, MyLinear, MyParameter):
         holder.scale = MyLinear(2, 2, np.random.default_rng(1))
     expect(holder, ["scale.weight", "scale.bias"], "`module.scale = MyLinear(...)` (a parameter replaced by a module)",
            "`module.scale = MyLinear(...)` (un parámetro sustituido por un módulo)", forget_params)
-    passed("MyModule2: both registers follow the attributes (None, a number, a parameter, a module), as torch.nn",
-           "MyModule2: los dos registros siguen a los atributos (None, un número, un parámetro, un módulo), como "
-           "torch.nn")
+    _check_delete(layer, holder, expect, MyParameter)
+    passed("MyModule2: both registers follow the attributes (None, a number, a parameter, a module, del), "
+           "as torch.nn",
+           "MyModule2: los dos registros siguen a los atributos (None, un número, un parámetro, un módulo, del), "
+           "como torch.nn")
+
+
+def _check_delete(layer, holder, expect, MyParameter):
+    """``del`` a parameter and a sub-module: both leave the register and the attributes, as in torch.nn."""
+    hint = ("`del module.name` leaves `name` in the register: `__delattr__` forgets it in both registers "
+            "(`_params` and `_children`), then deletes the attribute (super().__delattr__(name)).",
+            "`del module.name` deja `name` en el registro: `__delattr__` lo olvida en los dos registros "
+            "(`_params` y `_children`) y después borra el atributo (super().__delattr__(name)).")
+    with learner_code("MyModule2.__delattr__"):
+        layer.bias = MyParameter(numpy().zeros(3))
+        del layer.bias
+    expect(layer, ["weight"], "`del layer.bias`", "`del layer.bias`", hint)
+    with learner_code("MyModule2.__delattr__"):
+        del holder.scale
+    expect(holder, [], "`del module.scale` (a sub-module)", "`del module.scale` (un submódulo)", hint)
+    for module, name in ((layer, "bias"), (holder, "scale")):
+        if name in vars(module):
+            fail(f"MyModule2: after `del module.{name}` the attribute `{name}` is still there: `__delattr__` must "
+                 "also delete it (super().__delattr__(name)).",
+                 f"MyModule2: tras `del module.{name}` el atributo `{name}` sigue ahí: `__delattr__` también debe "
+                 "borrarlo (super().__delattr__(name)).")

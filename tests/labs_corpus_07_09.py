@@ -416,6 +416,13 @@ def _():
                 del self._children[name]
             MyModule.__setattr__(self, name, value)
 
+        def __delattr__(self, name):
+            if name in self._params:
+                del self._params[name]
+            if name in self._children:
+                del self._children[name]
+            object.__delattr__(self, name)
+
     return MyModule2, MyLinear, MyParameter
 
 
@@ -427,6 +434,10 @@ def _():
                 kept = {k: v for k, v in getattr(self, register).items() if k != name}
                 object.__setattr__(self, register, kept)
             super().__setattr__(name, value)
+
+        def __delattr__(self, name):
+            self.__setattr__(name, None)          # forgets it in both registers...
+            super().__delattr__(name)             # ...then the attribute goes
 
     return MyModule2, MyLinear, MyParameter
 
@@ -446,6 +457,11 @@ def _():
                 params.pop(name, None)
                 children.pop(name, None)
             self.__dict__[name] = value
+
+        def __delattr__(self, name):
+            for register in (self.__dict__["_params"], self.__dict__["_children"]):
+                register.pop(name, None)
+            del self.__dict__[name]
 
     return MyModule2, MyLinear, MyParameter
 
@@ -519,6 +535,30 @@ def _():
             self._children[name] = value
 
     return _module2(__setattr__), MyLinear, MyParameter
+
+
+@bad("register", "no __delattr__: `del layer.bias` leaves the bias registered", en=["__delattr__"], es=["__delattr__"])
+def _():
+    def __setattr__(self, name, value):
+        self._params.pop(name, None)
+        self._children.pop(name, None)
+        MyModule.__setattr__(self, name, value)
+
+    return _module2(__setattr__), MyLinear, MyParameter
+
+
+@hostile("register", "del self.name inside __delattr__: endless recursion")
+def _():
+    def __setattr__(self, name, value):
+        self._params.pop(name, None)
+        self._children.pop(name, None)
+        MyModule.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        self._params.pop(name, None)
+        delattr(self, name)
+
+    return type("MyModule2", (MyModule,), {"__setattr__": __setattr__, "__delattr__": __delattr__}), MyLinear, MyParameter
 
 
 @hostile("register", "self.name = value inside __setattr__: endless recursion")
