@@ -146,6 +146,13 @@ def gradients(name, got, inputs, shapes=None):
         items = list(got)                                 # a generator, an iterator
     else:
         items = [got]
+    if len(items) > count and all(item is None for item in items[count:]):
+        fail(f"`{name}` returned {len(items)} gradients, the last ones None, for {count} input(s) ({listing}): "
+             "a setting passed by keyword (such as `targets=`) is not an input and gets no gradient, not even "
+             "None. Return one gradient per input.",
+             f"`{name}` devolvió {len(items)} gradientes, los últimos None, para {count} entrada(s) ({listing}): "
+             "un ajuste pasado por palabra clave (como `targets=`) no es una entrada y no recibe gradiente, ni "
+             "siquiera None. Devuelve un gradiente por entrada.")
     if len(items) != count:
         fail(f"`{name}` returned {len(items)} gradient(s) for {count} input(s) ({listing}): "
              "one gradient per input, in order.",

@@ -96,7 +96,7 @@ def _shape_of(got, p_shape, q_shape):
              f"salida (una tupla de enteros); es {got!r}.")
 
 
-def _axes_of(got, who, p_shape, q_shape):
+def _axes_of(got, who, p_shape, q_shape, ndim):
     try:
         axes = [int(i) for i in got]
     except Exception:  # noqa: BLE001
@@ -108,7 +108,16 @@ def _axes_of(got, who, p_shape, q_shape):
              "numpy cannot sum over the same axis twice.",
              f"broadcast_rule{(p_shape, q_shape)}: los ejes de {who} repiten un eje ({axes}): "
              "numpy no puede sumar dos veces sobre el mismo eje.")
-    return set(axes)
+    if any(not -ndim <= i < ndim for i in axes):
+        fail(f"broadcast_rule{(p_shape, q_shape)}: the axes of {who} ({axes}) name an axis the output (with {ndim} "
+             "axes) does not have.",
+             f"broadcast_rule{(p_shape, q_shape)}: los ejes de {who} ({axes}) nombran un eje que la salida (con "
+             f"{ndim} ejes) no tiene.")
+    normalised = {i % ndim for i in axes}          # -1 is the last axis, as numpy reads it
+    if len(normalised) != len(axes):
+        fail(f"broadcast_rule{(p_shape, q_shape)}: the axes of {who} ({axes}) name one axis twice.",
+             f"broadcast_rule{(p_shape, q_shape)}: los ejes de {who} ({axes}) nombran dos veces el mismo eje.")
+    return normalised
 
 
 def broadcast_rule(broadcast_rule):
@@ -143,7 +152,8 @@ def broadcast_rule(broadcast_rule):
                  "(axes are added in front), and a size 1 stretches to the other size.",
                  f"{call}: la salida tiene forma {out}; se obtuvo {got_shape}. Los tamaños se comparan desde la "
                  "derecha (los ejes se añaden delante), y un tamaño 1 se estira hasta el otro tamaño.")
-        p_axes, q_axes = _axes_of(p_axes, "p", p_shape, q_shape), _axes_of(q_axes, "q", p_shape, q_shape)
+        p_axes = _axes_of(p_axes, "p", p_shape, q_shape, len(out))
+        q_axes = _axes_of(q_axes, "q", p_shape, q_shape, len(out))
         if p_required != q_required and p_axes == q_required and q_axes == p_required:
             fail(f"{call}: p's axes and q's axes are swapped: p {p_shape} is summed over {sorted(p_required)}, "
                  f"q {q_shape} over {sorted(q_required)}.",

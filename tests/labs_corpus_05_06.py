@@ -304,6 +304,24 @@ def _():
     return (broadcast_rule,)
 
 
+@ok("broadcast_rule", "negative axes, counted from the right as numpy allows")
+def _():
+    def broadcast_rule(p_shape, q_shape):
+        if any(a != b and 1 not in (a, b) for a, b in zip(reversed(p_shape), reversed(q_shape))):
+            return None
+        n = max(len(p_shape), len(q_shape))
+        out = tuple(np.broadcast_shapes(tuple(p_shape), tuple(q_shape)))
+
+        def axes(shape):
+            added = [k - n for k in range(n - len(shape))]                       # -n, -n+1, ...
+            stretched = [k - len(shape) for k, s in enumerate(shape) if s == 1 and out[n - len(shape) + k] != 1]
+            return added + stretched
+
+        return out, axes(p_shape), axes(q_shape)
+
+    return (broadcast_rule,)
+
+
 def _rule_with(axes_of, incompatible=lambda a, b: a != b and 1 not in (a, b), left=False):
     """A broadcast_rule whose axis choice (or alignment, or compatibility test) is planted."""
 

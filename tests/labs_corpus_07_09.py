@@ -786,6 +786,11 @@ def _():
     return (_ce(lambda x, t: F.cross_entropy(x, t)),)
 
 
+@bad("cross_entropy", "F.log_softmax, then picks the targets itself", en=["elementary"], es=["elementales"])
+def _():
+    return (_ce(lambda x, t: -F.log_softmax(x, axis=1)[np.arange(len(t)), t].mean()),)
+
+
 @bad("cross_entropy", "log_p[:, targets]: a whole matrix", en=["target"], es=["objetivo", "clase"])
 def _():
     return (_ce(lambda x, t: -_log_softmax(x)[:, t].mean()),)
@@ -1059,6 +1064,24 @@ def _():
                 if layer != "relu":
                     found[id(layer.W)], found[id(layer.b)] = layer.W, layer.b
             return list(found.values())
+
+    return TinyMLP, _GoodSGD
+
+
+@ok("digits_from_scratch", "float32 weights in the (n_in, n_out) layout")
+def _():
+    class TinyMLP:
+        def __init__(self, n_in, n_hidden, n_out, rng):
+            self.w1 = Tensor(rng.normal(0, 0.3, (n_in, n_hidden)).astype(np.float32), requires_grad=True)
+            self.b1 = Tensor(np.zeros(n_hidden, np.float32), requires_grad=True)
+            self.w2 = Tensor(rng.normal(0, 0.3, (n_hidden, n_out)).astype(np.float32), requires_grad=True)
+            self.b2 = Tensor(np.zeros(n_out, np.float32), requires_grad=True)
+
+        def __call__(self, x):
+            return (x @ self.w1 + self.b1).relu() @ self.w2 + self.b2
+
+        def parameters(self):
+            return [self.w1, self.b1, self.w2, self.b2]
 
     return TinyMLP, _GoodSGD
 
