@@ -10,7 +10,7 @@ import numpy as np
 import minigrad.functional as F
 from minigrad.tensor import Function, Tensor
 
-from labs_corpus import bad, hostile, ok
+from labs_corpus import bad, hostile, ok, slow
 
 # ---------------------------------------------------------------------------
 # Chapter 07's classes, as the notebook defines them before the lab
@@ -1344,3 +1344,43 @@ def _():
 @hostile("cross_entropy_backward", "raises")
 def _():
     return (_sce(lambda p, t, g: (g * (p - t) / len(t),)),)
+
+
+# ---------------------------------------------------------------------------
+# Code that never returns: the check stops it (tests run it under a short time cap)
+# ---------------------------------------------------------------------------
+
+
+def _forever(result=None):
+    import time
+
+    stop = time.monotonic() + 60
+    while time.monotonic() < stop:
+        pass
+    return result
+
+
+@slow("my_sgd", "step never returns")
+def _():
+    return (_sgd(step=lambda self: _forever()),)
+
+
+@slow("register", "__setattr__ waits forever")
+def _():
+    return _module2(lambda self, name, value: _forever()), MyLinear, MyParameter
+
+
+@slow("matmul_backward", "backward never returns")
+def _():
+    return (_matmul(lambda a, b, g, ctx: _forever((g @ b.T, a.T @ g))),)
+
+
+@slow("train_step", "an endless loop over the batch")
+def _():
+    def train_step(model, optimizer, xb, yb):
+        i = 0
+        while i < len(xb):          # forgets i += 1
+            optimizer.zero_grad()
+        return 0.0
+
+    return (train_step,)
