@@ -4,8 +4,8 @@ An operation is graded by what it does, not by how it is built: the check builds
 ``out = op(x, y)`` with the learner's Value, gives every input a gradient that
 is not 0 (as if another use had already reported back) and ``out`` a gradient
 that is not 1, then runs every ``_backward()`` of the graph between them in
-reverse topological order (one node, or several if the learner composed the op
-from others, e.g. ``x ** 3`` as ``x * x * x``). The inputs must end with their
+reverse topological order (one node, or several if the learner built the op out
+of other ops, e.g. ``x ** 3`` as ``x * x * x``). The inputs must end with their
 old gradient plus the local derivative times ``out.grad``; ``=`` instead of ``+=``
 and a forgotten ``out.grad`` both show, and are named.
 """

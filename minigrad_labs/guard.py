@@ -10,8 +10,8 @@ Two layers, both here:
 * ``graded(check)``, which wraps a whole check (``minigrad_labs.checks`` wraps
   every one). It bounds the check's time, turns a missing package (PyTorch,
   numpy, scikit-learn) into an install hint, and is the safety net: an exception
-  from the check's own code (because the learner gave back something it cannot
-  use) becomes a ``CheckFailed`` too. Only the labs' own errors ever escape.
+  raised by the check's own code (because the learner gave back something it
+  cannot use) becomes a ``CheckFailed`` too. Only the labs' own errors ever escape.
 
 The time bound is a ``SIGALRM`` timer when the check runs in the main thread
 (Jupyter, Colab and plain Python run cells there), or a ``sys.settrace``

@@ -1,6 +1,7 @@
 """Planted wrong learner code fails the matching lab check, naming the gradient and the cause."""
 
 import math
+import re
 import textwrap
 
 import numpy as np
@@ -339,3 +340,101 @@ def test_a_numerical_gradient_that_does_not_restore_x_or_is_one_sided_is_named()
         return np.zeros_like(x)
     assert "put each entry back" in failure(check.numerical_grad, no_restore)
 
+
+
+# --- the machinery: messages, outputs, data ----------------------------------------
+
+
+def test_every_message_pair_has_both_languages_with_the_same_placeholders():
+    from minigrad_labs.i18n import messages, placeholders
+
+    found = messages()
+    assert len(found) > 100                       # every check's messages, found by reading the source
+    for message in found:
+        assert message.en.strip() and message.es.strip(), message.where
+        assert placeholders(message.en) == placeholders(message.es), message
+        if any(c.isalpha() for c in message.en.replace("{", "").split("}")[-1]) and len(message.en) > 25:
+            assert message.en != message.es, f"{message.where}: not translated"
+
+
+def test_the_spanish_messages_use_tu_and_no_vosotros_or_usted():
+    from minigrad_labs.i18n import messages
+
+    formal_or_plural = re.compile(r"\b(usted|ustedes|vosotros|vuestr[oa]s?|escribid|ejecutad|comprobad|"
+                                  r"\w+áis|\w+éis)\b", re.I)
+    for message in messages():
+        assert not formal_or_plural.search(message.es), f"{message.where}: {message.es}"
+
+
+def test_the_message_finder_sees_a_new_pair_in_a_check():
+    """messages() reads the source: a pair added to a check is listed with its file and line."""
+    from minigrad_labs.i18n import messages
+
+    wheres = {m.where.split(":")[0] for m in messages()}
+    assert {"ch01.py", "ch02.py", "ch03.py", "ch04.py", "guard.py", "returns.py", "feedback.py"} <= wheres
+    pairs = {(m.en, m.es) for m in messages()}
+    assert ("divide_backward agrees with PyTorch", "divide_backward coincide con PyTorch") in pairs
+
+
+def test_a_passing_check_in_the_book_shows_the_bilingual_html_and_in_a_notebook_one_language(monkeypatch, capsys):
+    from minigrad_labs import feedback
+
+    shown = []
+    monkeypatch.setattr(feedback, "_in_a_kernel", lambda: True)
+    monkeypatch.setattr("IPython.display.display", lambda data, raw=False: shown.append(data))
+    labs.set_language(None)                                  # the book: one run for both sites
+    feedback.passed("right <b>", "bien <b>")
+    html = shown[-1]["text/html"]
+    assert html == ('<div class="mg-say"><div class="mg-lang" lang="en">✓ right &lt;b&gt;</div>'
+                    '<div class="mg-lang" lang="es">✓ bien &lt;b&gt;</div></div>')
+    assert shown[-1]["text/plain"] == "✓ right <b>\n✓ bien <b>"
+    labs.set_language("es")                                  # a Spanish student notebook
+    feedback.passed("right", "bien")
+    assert capsys.readouterr().out == "✓ bien\n" and len(shown) == 1
+
+
+def test_offline_mnist_says_what_to_do(monkeypatch, tmp_path):
+    import minigrad.data
+    from minigrad_labs.data import DataUnavailable, fetch_mnist
+
+    def offline(url, destination, timeout=60):
+        raise OSError("[Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setenv("MINIGRAD_CACHE", str(tmp_path))
+    monkeypatch.setattr(minigrad.data, "download", offline)
+    for language, words in (("en", "Are you offline? Connect and run this cell again"),
+                            ("es", "¿Estás sin conexión? Conéctate y vuelve a ejecutar esta celda")):
+        labs.set_language(language)
+        with pytest.raises(DataUnavailable) as info:
+            fetch_mnist()
+        assert words in str(info.value) and str(tmp_path) in str(info.value)
+        assert "setup.sh" not in str(info.value)
+
+
+def test_require_names_every_missing_package_with_one_pip_command():
+    from minigrad_labs.environment import require
+    from minigrad_labs.guard import MissingPackage
+
+    require("numpy", "math")                                 # present: nothing happens
+    with pytest.raises(MissingPackage) as info:
+        require("numpy", "no_such_package_xyz", "another_missing_one")
+    assert "%pip install no_such_package_xyz another_missing_one" in str(info.value)
+    assert info.value._render_traceback_() == [f"MissingPackage: {info.value}"]
+
+
+def test_nested_time_limits_fire_in_order():
+    import time
+
+    from minigrad_labs.guard import TimedOut, run_limited, time_limit
+
+    start = time.monotonic()
+    assert run_limited(0.3, lambda: time.sleep(5)) == ("timed out", None)
+    with time_limit(5.0):
+        assert run_limited(0.2, lambda: 7) == ("returned", 7)
+        assert run_limited(0.2, lambda: [][1])[0] == "raised"
+        assert run_limited(0.2, lambda: time.sleep(5)) == ("timed out", None)
+        time.sleep(0.3)                                      # the outer limit is still armed, not fired
+    assert time.monotonic() - start < 3
+    with pytest.raises(TimedOut):
+        with time_limit(0.2):
+            run_limited(5.0, lambda: time.sleep(5))          # the outer one fires through the inner
