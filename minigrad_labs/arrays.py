@@ -53,6 +53,16 @@ def pct_es(fraction, digits=1):
     return f"{100 * fraction:.{digits}f}".replace(".", ",") + " %"
 
 
+def numbers(*texts):
+    """Each number text twice, as English writes it and as Spanish does: [(en, es), ...]."""
+    return [(str(text), es(text)) for text in texts]
+
+
+def percents(*fractions, digits=1):
+    """Each fraction as a percentage, English ("96.4%") and Spanish ("96,4 %"): [(en, es), ...]."""
+    return [(f"{100 * f:.{digits}f}%", pct_es(f, digits)) for f in fractions]
+
+
 def fail_hint(en, es, hint=None):
     """Stop with a message and, if given, a likely cause ``hint = (en, es)``."""
     if hint is not None:
@@ -206,9 +216,9 @@ def compare_array(what_en, what_es, got, expected, hints=(), tol=1e-10, none_en=
     i = np.unravel_index(np.argmax(error), got.shape) if got.ndim else ()
     hint = next((cause for predicted, cause in hints if matches(got, predicted, tol)), None)
     where = f"[{', '.join(map(str, i))}]" if got.ndim else ""
-    fail_hint(f"{what_en}{', entry ' + where if where else ''}: expected {fmt(expected[i])}, got {fmt(got[i])}.",
-              f"{what_es}{', elemento ' + where if where else ''}: se esperaba {es(fmt(expected[i]))}, "
-              f"se obtuvo {es(fmt(got[i]))}.", hint)
+    (want_en, want_es), (got_en, got_es) = numbers(fmt(expected[i]), fmt(got[i]))
+    fail_hint(f"{what_en}{', entry ' + where if where else ''}: expected {want_en}, got {got_en}.",
+              f"{what_es}{', elemento ' + where if where else ''}: se esperaba {want_es}, se obtuvo {got_es}.", hint)
 
 
 def run_function(name, op, a_data, w_data):

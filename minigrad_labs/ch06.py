@@ -7,8 +7,8 @@ the text promises stability, at extreme inputs (softplus at ±800).
 
 import warnings
 
-from minigrad_labs.arrays import (as_array, compare_array, es, fail_hint, leaf, learner_function, matches, numpy,
-                                  run_function, torch_function)
+from minigrad_labs.arrays import (as_array, compare_array, fail_hint, leaf, learner_function, matches, numbers,
+                                  numpy, run_function, torch_function)
 from minigrad_labs.ch05 import local_mistakes
 from minigrad_labs.feedback import fail, passed
 from minigrad_labs.guard import learner_code
@@ -165,12 +165,14 @@ def _softplus_extremes(Checked):
                if not np.isfinite(values[i]) or abs(values[i] - expected[i]) > 1e-8 * max(1.0, abs(expected[i]))]
         if bad:
             i = bad[0]
-            fail(f"Softplus at a = {a[i]:g}: {what_en} is {float(values[i])!r}, expected {expected[i]:.6g}. "
-                 f"e**{abs(a[i]):g} overflows to inf in float64 (beyond about e**709); the text asks for a result "
+            (at_en, at_es), (big_en, big_es), (want_en, want_es) = numbers(
+                f"{a[i]:g}", f"{abs(a[i]):g}", f"{expected[i]:.6g}")
+            fail(f"Softplus at a = {at_en}: {what_en} is {float(values[i])!r}, expected {want_en}. "
+                 f"e**{big_en} overflows to inf in float64 (beyond about e**709); the text asks for a result "
                  "that stays finite at ±800: np.logaddexp(0, a) for the forward, 1 / (1 + np.exp(-a)) or "
                  "np.exp(-np.logaddexp(0, -a)) for the sigmoid.",
-                 f"Softplus en a = {es(format(a[i], 'g'))}: {what_es} es {float(values[i])!r}, se esperaba {es(format(expected[i], '.6g'))}. "
-                 f"e**{es(format(abs(a[i]), 'g'))} se desborda a inf en float64 (más allá de e**709); el texto pide un resultado "
+                 f"Softplus en a = {at_es}: {what_es} es {float(values[i])!r}, se esperaba {want_es}. "
+                 f"e**{big_es} se desborda a inf en float64 (más allá de e**709); el texto pide un resultado "
                  "finito en ±800: np.logaddexp(0, a) para el paso hacia delante, 1 / (1 + np.exp(-a)) o "
                  "np.exp(-np.logaddexp(0, -a)) para la sigmoide.")
 

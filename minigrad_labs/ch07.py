@@ -6,7 +6,7 @@ gradient for gradient; the register is tested through both of its dicts
 by a new parameter and by a module.
 """
 
-from minigrad_labs.arrays import as_tensor, compare_array, es, fail_hint, numpy
+from minigrad_labs.arrays import as_tensor, compare_array, fail_hint, numbers, numpy
 from minigrad_labs.feedback import close, fail, fmt, passed
 from minigrad_labs.guard import learner_code
 
@@ -174,8 +174,9 @@ def sequential(MySequential, MyReLU, MyLinear):
     t_loss = torch.nn.functional.cross_entropy(expected, torch.tensor(targets))
     t_loss.backward()
     if not close(loss.item(), t_loss.item(), 1e-10):
-        fail(f"MySequential: loss {fmt(loss.item())}, PyTorch {fmt(t_loss.item())}.",
-             f"MySequential: pérdida {es(fmt(loss.item()))}, PyTorch {es(fmt(t_loss.item()))}.")
+        (got_en, got_es), (want_en, want_es) = numbers(fmt(loss.item()), fmt(t_loss.item()))
+        fail(f"MySequential: loss {got_en}, PyTorch {want_en}.",
+             f"MySequential: pérdida {got_es}, PyTorch {want_es}.")
     _compare_grads(ours, reference, "MySequential")
     passed("MyReLU as torch.relu (at 0 too); MySequential: names, loss and every gradient as torch.nn.Sequential",
            "MyReLU como torch.relu (también en 0); MySequential: nombres, pérdida y cada gradiente como "

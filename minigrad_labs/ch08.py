@@ -8,7 +8,7 @@ not skipped, a model without non-linearity, biases left out of parameters().
 
 import functools
 
-from minigrad_labs.arrays import as_array, as_tensor, compare_array, es, fail_hint, numpy, pct_es
+from minigrad_labs.arrays import as_array, as_tensor, compare_array, fail_hint, numbers, numpy, percents
 from minigrad_labs.feedback import close, fail, fmt, passed
 from minigrad_labs.guard import learner_code
 
@@ -85,10 +85,11 @@ def train_step(train_step):
             if close(loss, their_loss.item() * len(yb), 1e-10):
                 hint = ("the sum of the batch's losses: the loss is their mean (F.cross_entropy).",
                         "la suma de las pérdidas del lote: la pérdida es su media (F.cross_entropy).")
-            fail_hint(f"train_step, step {step + 1}: it returned the loss {fmt(loss)}; PyTorch's is "
-                      f"{fmt(their_loss.item())} (the loss of the batch before the update).",
-                      f"train_step, paso {step + 1}: devolvió la pérdida {es(fmt(loss))}; la de PyTorch es "
-                      f"{es(fmt(their_loss.item()))} (la pérdida del lote antes de actualizar).", hint)
+            (got_en, got_es), (want_en, want_es) = numbers(fmt(loss), fmt(their_loss.item()))
+            fail_hint(f"train_step, step {step + 1}: it returned the loss {got_en}; PyTorch's is {want_en} (the loss "
+                      "of the batch before the update).",
+                      f"train_step, paso {step + 1}: devolvió la pérdida {got_es}; la de PyTorch es {want_es} (la "
+                      "pérdida del lote antes de actualizar).", hint)
         theirs = dict(twin.named_parameters())
         for name, param in model.named_parameters():
             want = theirs[name].detach().numpy()
@@ -164,8 +165,9 @@ def cross_entropy(my_cross_entropy):
         tloss = torch.nn.functional.cross_entropy(tlogits, torch.tensor(targets_np))
         tloss.backward()
         if not (np.isfinite(value) and close(value, tloss.item(), 1e-9)):
-            fail_hint(f"my_cross_entropy, {label_en} logits: loss {fmt(value)}, PyTorch {fmt(tloss.item())}.",
-                      f"my_cross_entropy, logits {label_es}: pérdida {es(fmt(value))}, PyTorch {es(fmt(tloss.item()))}.",
+            (got_en, got_es), (want_en, want_es) = numbers(fmt(value), fmt(tloss.item()))
+            fail_hint(f"my_cross_entropy, {label_en} logits: loss {got_en}, PyTorch {want_en}.",
+                      f"my_cross_entropy, logits {label_es}: pérdida {got_es}, PyTorch {want_es}.",
                       _loss_hint(value, logits_np, targets_np))
         compare_array(f"my_cross_entropy: the gradient of the {label_en} logits",
                       f"my_cross_entropy: el gradiente de los logits {label_es}", logits.grad, tlogits.grad.numpy(),
@@ -285,8 +287,9 @@ def _probe_sgd(MySGD, who):
         elif data.shape == want.shape and not np.allclose(g, 0):
             ratio = (b - data) / g
             if np.allclose(ratio, ratio.flat[0]):
-                hint = (f"the step used the learning rate {ratio.flat[0]:.4g}, not `self.lr` (0.1 here).",
-                        f"el paso usó la tasa de aprendizaje {es(format(ratio.flat[0], '.4g'))}, no `self.lr` (aquí 0,1).")
+                (lr_en, lr_es), = numbers(f"{ratio.flat[0]:.4g}")
+                hint = (f"the step used the learning rate {lr_en}, not `self.lr` (0.1 here).",
+                        f"el paso usó la tasa de aprendizaje {lr_es}, no `self.lr` (aquí 0,1).")
         fail_hint(f"{who}: after step() with lr=0.1, parameter {i} is not p.data - lr * p.grad.",
                   f"{who}: tras step() con lr=0.1, el parámetro {i} no es p.data - lr * p.grad.", hint)
     with learner_code(who):
@@ -320,13 +323,15 @@ def my_sgd(MySGD, epochs=20, target=0.95):
                  f"MySGD: tras {epochs} épocas los pesos {name} difieren de los entrenados con optim.SGD "
                  "(p.data - lr * p.grad en cada paso, gradientes reiniciados por zero_grad).")
     acc = _accuracy(runs[1], X_test, y_test)
+    (acc_en, acc_es), = percents(acc)
+    (target_en, target_es), = percents(target, digits=0)
     if acc < target:
-        fail(f"MySGD: test accuracy {acc:.1%}, expected at least {target:.0%}.",
-             f"MySGD: exactitud en el test {pct_es(acc, 1)}, se esperaba al menos {pct_es(target, 0)}.")
+        fail(f"MySGD: test accuracy {acc_en}, expected at least {target_en}.",
+             f"MySGD: exactitud en el test {acc_es}, se esperaba al menos {target_es}.")
     passed(f"MySGD: skips None gradients; the same weights as optim.SGD after {epochs} epochs; "
-           f"test accuracy {acc:.1%}",
+           f"test accuracy {acc_en}",
            f"MySGD: se salta los gradientes None; los mismos pesos que optim.SGD tras {epochs} épocas; "
-           f"exactitud en el test {pct_es(acc, 1)}")
+           f"exactitud en el test {acc_es}")
     return acc
 
 
@@ -440,23 +445,26 @@ def digits_from_scratch(TinyMLP, MySGD, epochs=20, target=0.93):
         numeric = (plus - minus) / (2 * eps)
         got = None if p.grad is None else float(np.asarray(p.grad)[i])
         if got is None or abs(got - numeric) > atol + rtol * abs(numeric):
+            (numeric_en, numeric_es), (got_en, got_es) = numbers(fmt(numeric), fmt(got))
             fail(f"TinyMLP: wrong gradient of parameter {k}, entry {list(i)}: the central difference gives "
-                 f"{fmt(numeric)}, backward gave {fmt(got)}. Is every operation an engine operation (no numpy on "
+                 f"{numeric_en}, backward gave {got_en}. Is every operation an engine operation (no numpy on "
                  "`.data` in forward)?",
                  f"TinyMLP: gradiente incorrecto del parámetro {k}, elemento {list(i)}: la diferencia central da "
-                 f"{es(fmt(numeric))}, backward dio {es(fmt(got))}. ¿Es cada operación del motor (nada de numpy sobre "
+                 f"{numeric_es}, backward dio {got_es}. ¿Es cada operación del motor (nada de numpy sobre "
                  "`.data` en forward)?")
     with learner_code("MySGD"):
         optimizer = MySGD(params, lr=0.1)
         _train(model, optimizer, X_train, y_train, epochs)
     acc = _accuracy(model, X_test, y_test)
+    (acc_en, acc_es), = percents(acc)
+    (target_en, target_es), = percents(target, digits=0)
     if not acc >= target:
-        fail(f"TinyMLP with MySGD: after {epochs} epochs your network reaches {acc:.1%} test accuracy; at least "
-             f"{target:.0%} expected.",
-             f"TinyMLP con MySGD: tras {epochs} épocas tu red llega a {pct_es(acc, 1)} de exactitud en el test; se "
-             f"esperaba al menos {pct_es(target, 0)}.")
+        fail(f"TinyMLP with MySGD: after {epochs} epochs your network reaches {acc_en} test accuracy; at least "
+             f"{target_en} expected.",
+             f"TinyMLP con MySGD: tras {epochs} épocas tu red llega a {acc_es} de exactitud en el test; se "
+             f"esperaba al menos {target_es}.")
     passed(f"your own MLP and optimizer: non-linear, every weight in parameters(), gradients as central "
-           f"differences, test accuracy {acc:.1%} after {epochs} epochs",
+           f"differences, test accuracy {acc_en} after {epochs} epochs",
            f"tu propio MLP y tu optimizador: no lineal, cada peso en parameters(), gradientes como diferencias "
-           f"centrales, exactitud {pct_es(acc, 1)} tras {epochs} épocas")
+           f"centrales, exactitud {acc_es} tras {epochs} épocas")
     return acc

@@ -6,7 +6,7 @@ gives the learner's numbers (a transpose missing, the gradients swapped, a sign,
 1/N forgotten, grad_out ignored).
 """
 
-from minigrad_labs.arrays import compare_array, es, learner_function, numpy
+from minigrad_labs.arrays import compare_array, learner_function, numbers, numpy
 from minigrad_labs.feedback import close, fail, fmt, passed
 from minigrad_labs.guard import learner_code
 
@@ -98,10 +98,11 @@ def cross_entropy_backward(SoftmaxCrossEntropy):
         torch_loss = torch.nn.functional.cross_entropy(reference, torch.tensor(targets))
         (torch_loss * factor).backward()
         if not close(float(np.asarray(loss.data).reshape(-1)[0]), torch_loss.item(), tol=1e-10):
-            fail(f"SoftmaxCrossEntropy: the loss is {fmt(loss.data)}, PyTorch's is {fmt(torch_loss.item())} "
-                 f"(logits of scale {scale:g}).",
-                 f"SoftmaxCrossEntropy: la pérdida es {es(fmt(loss.data))} y la de PyTorch {es(fmt(torch_loss.item()))} "
-                 f"(logits de escala {es(format(scale, 'g'))}).")
+            (got_en, got_es), (want_en, want_es), (scale_en, scale_es) = numbers(
+                fmt(loss.data), fmt(torch_loss.item()), f"{scale:g}")
+            fail(f"SoftmaxCrossEntropy: the loss is {got_en}, PyTorch's is {want_en} (logits of scale {scale_en}).",
+                 f"SoftmaxCrossEntropy: la pérdida es {got_es} y la de PyTorch {want_es} (logits de escala "
+                 f"{scale_es}).")
         want = reference.grad.numpy()
         p = np.exp(logits_np - logits_np.max(axis=1, keepdims=True))
         p /= p.sum(axis=1, keepdims=True)
@@ -117,10 +118,11 @@ def cross_entropy_backward(SoftmaxCrossEntropy):
                                     "falta p: el gradiente es la softmax p menos el one-hot y, (p - y) / N.")),
                  (factor * p / n, ("the one-hot y is missing: the gradient is (p - y) / N.",
                                    "falta el one-hot y: el gradiente es (p - y) / N."))]
-        compare_array(f"SoftmaxCrossEntropy: wrong gradient dL/dlogits (logits of scale {scale:g}, grad_out "
-                      f"{factor:g})",
-                      f"SoftmaxCrossEntropy: gradiente incorrecto dL/dlogits (logits de escala {es(format(scale, 'g'))}, grad_out "
-                      f"{str(factor).replace('.', ',')})", logits.grad, want, hints, tol=1e-8,
+        (scale_en, scale_es), (factor_en, factor_es) = numbers(f"{scale:g}", f"{factor:g}")
+        compare_array(f"SoftmaxCrossEntropy: wrong gradient dL/dlogits (logits of scale {scale_en}, grad_out "
+                      f"{factor_en})",
+                      f"SoftmaxCrossEntropy: gradiente incorrecto dL/dlogits (logits de escala {scale_es}, grad_out "
+                      f"{factor_es})", logits.grad, want, hints, tol=1e-8,
                       none_en="SoftmaxCrossEntropy: the logits got no gradient: backward returned None.",
                       none_es="SoftmaxCrossEntropy: los logits no recibieron gradiente: backward devolvió None.")
     passed("SoftmaxCrossEntropy: loss and grad_out * (p - y) / N equal PyTorch's, even for logits of ±1000",
