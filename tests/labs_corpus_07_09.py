@@ -958,6 +958,16 @@ def _():
     return (_sgd(step=step),)
 
 
+@bad("my_sgd", "`=` for `-=`: p.data becomes the step itself", en=["lr * p.grad"], es=["lr * p.grad"])
+def _():
+    def step(self):
+        for p in self.params:
+            if p.grad is not None:
+                p.data = self.lr * p.grad
+
+    return (_sgd(step=step),)
+
+
 @bad("my_sgd", "zero_grad stops after the first parameter", en=["zero_grad"], es=["zero_grad"])
 def _():
     def zero_grad(self):
