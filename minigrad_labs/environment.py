@@ -7,8 +7,12 @@ once, with a pip command, instead of a ModuleNotFoundError somewhere below.
 
 import importlib.util
 
-from minigrad_labs.feedback import say
-from minigrad_labs.guard import MissingPackage
+from minigrad_labs.feedback import LabError, say
+
+
+class MissingPackage(LabError, ImportError):
+    """A chapter or a check needs a package (e.g. PyTorch) that is not installed."""
+
 
 # import name -> (pip name, what it is for, in English and Spanish)
 PACKAGES = {
@@ -46,3 +50,20 @@ def require(*names):
         f"Este capítulo necesita paquetes que aquí no están instalados:\n{es}\n"
         f"Ejecuta `%pip install {pips}` en una celda nueva, reinicia después el kernel (en Colab: Entorno "
         "de ejecución > Reiniciar sesión) y vuelve a ejecutar el cuaderno desde esta celda."))
+
+
+def missing_package(error):
+    """A MissingPackage for a ModuleNotFoundError of a package a check needs (PACKAGES), else None.
+
+    For a check that imports PyTorch when the learner skipped the setup cell: the
+    message names the package and the pip command, never the import deep inside.
+    """
+    top = (getattr(error, "name", None) or "").split(".")[0]
+    if top not in PACKAGES:
+        return None
+    pip = PACKAGES[top][0]
+    return MissingPackage(say(
+        f"this check needs `{top}`, which is not installed. Run `%pip install {pip}` in a cell, "
+        "restart the kernel, and run the notebook again (on Colab it is already installed).",
+        f"esta comprobación necesita `{top}`, que no está instalado. Ejecuta `%pip install {pip}` en una "
+        "celda, reinicia el kernel y vuelve a ejecutar el cuaderno (en Colab ya está instalado)."))

@@ -46,7 +46,7 @@ CAUSES = {
     "sign": ("a sign flip in the backward rule.", "un signo cambiado en la regla hacia atrás."),
     "no_upstream": (
         "the local derivative is not multiplied by the gradient that reached the output (`out.grad`): the chain rule multiplies them.",
-        "la derivada local no se multiplica por el gradiente que llegó a la salida (`out.grad`): la regla de la cadena los multiplica.",
+        "el multiplicador local no se multiplica por el gradiente que llega de arriba (`out.grad`): la regla de la cadena los multiplica.",
     ),
     "forward_order": (
         "the nodes were visited in forward order: walk the topological order in reverse, so each node's gradient is complete before it is passed on.",
@@ -146,7 +146,7 @@ CAUSES = {
     ),
     "no_zero_grad": (
         "gradients were not reset: `zero_grad()` before each backward pass, or the new gradients add to the old ones.",
-        "no se pusieron a cero los gradientes: `zero_grad()` antes de cada pasada hacia atrás, o los nuevos se suman a los viejos.",
+        "no se pusieron a cero los gradientes: `zero_grad()` antes de cada paso hacia atrás, o los nuevos se suman a los viejos.",
     ),
 }
 

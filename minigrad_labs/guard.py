@@ -28,6 +28,7 @@ import traceback
 from collections import Counter
 from contextlib import contextmanager
 
+from minigrad_labs.environment import missing_package
 from minigrad_labs.feedback import CheckFailed, LabError, NotImplementedYet, say
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -36,8 +37,6 @@ _MINIGRAD = os.path.join(os.path.dirname(_HERE), "minigrad") + os.sep
 # Seconds a check may run before it is stopped; a check with the book's solution
 # takes well under 2 s (benchmarks/bench_checks.py), except training, which gets more.
 DEFAULT_SECONDS = 10.0
-# Packages a check may need, and what to install: the import name -> the pip name.
-PACKAGES = {"torch": "torch", "numpy": "numpy", "sklearn": "scikit-learn", "scipy": "scipy"}
 
 
 class TimedOut(BaseException):
@@ -45,10 +44,6 @@ class TimedOut(BaseException):
 
     A BaseException, so that a learner's ``except Exception:`` cannot swallow it.
     """
-
-
-class MissingPackage(LabError, ImportError):
-    """A check needs a package (e.g. PyTorch) that is not installed."""
 
 
 # --- where the learner's code is -------------------------------------------------
@@ -224,22 +219,6 @@ def _timed_out(name, error, seconds):
         f"never changes, a node pushed back on the stack again and again)?{en}",
         f"`{name}` se detuvo tras {seconds:g} s: ¿un bucle que no termina nunca (un `while` cuya condición "
         f"no cambia, un nodo que vuelve a la pila una y otra vez)?{es}"))
-
-
-# --- missing packages -----------------------------------------------------------------
-
-
-def missing_package(error):
-    """A MissingPackage for a ModuleNotFoundError of a package a check needs, else None."""
-    top = (getattr(error, "name", None) or "").split(".")[0]
-    if top not in PACKAGES:
-        return None
-    pip = PACKAGES[top]
-    return MissingPackage(say(
-        f"this check needs `{top}`, which is not installed. Run `%pip install {pip}` in a cell, "
-        "restart the kernel, and run the notebook again (on Colab it is already installed).",
-        f"esta comprobación necesita `{top}`, que no está instalado. Ejecuta `%pip install {pip}` en una "
-        "celda, reinicia el kernel y vuelve a ejecutar el cuaderno (en Colab ya está instalado)."))
 
 
 # --- the two layers ---------------------------------------------------------------------

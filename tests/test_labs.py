@@ -5,7 +5,11 @@
 (b) every student notebook, executed as is, fails exactly at its checks, each with
     the "not implemented yet" message, and holds no solution source;
 (c) planted wrong learner code fails the matching check, naming the gradient and
-    the likely cause (tests/test_labs_planted.py).
+    the likely cause (tests/test_labs_planted.py; for labs 01-04 a whole corpus of
+    right and wrong solutions, tests/test_labs_corpus_01_04.py);
+(d) exercise numbers agree: the site (built HTML), the notebooks, the checks' docstrings;
+(e) any machine: the setup cell requires what the chapter imports, and "Run all"
+    without PyTorch stops there with the pip command.
 """
 
 import ast
@@ -306,7 +310,7 @@ def test_a_check_without_torch_says_what_to_install(monkeypatch):
 
     import minigrad_labs
     from minigrad_labs import checks as check
-    from minigrad_labs.guard import MissingPackage
+    from minigrad_labs.environment import MissingPackage
 
     real_import = builtins.__import__
 

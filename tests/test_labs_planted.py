@@ -413,7 +413,7 @@ def test_offline_mnist_says_what_to_do(monkeypatch, tmp_path):
 
 def test_require_names_every_missing_package_with_one_pip_command():
     from minigrad_labs.environment import require
-    from minigrad_labs.guard import MissingPackage
+    from minigrad_labs.environment import MissingPackage
 
     require("numpy", "math")                                 # present: nothing happens
     with pytest.raises(MissingPackage) as info:
@@ -438,3 +438,20 @@ def test_nested_time_limits_fire_in_order():
     with pytest.raises(TimedOut):
         with time_limit(0.2):
             run_limited(5.0, lambda: time.sleep(5))          # the outer one fires through the inner
+
+
+def test_the_spanish_messages_use_the_books_terms():
+    """book/terminology.yml holds for the labs' Spanish too: no forbidden variant outside `code`."""
+    from pathlib import Path
+
+    import yaml
+
+    from minigrad_labs.i18n import messages
+
+    terms = yaml.safe_load((Path(__file__).resolve().parent.parent / "book" / "terminology.yml").read_text())
+    for message in messages():
+        prose = re.sub(r"`[^`]*`", "", message.es)
+        for term in terms:
+            for variant in term.get("forbidden", []):
+                assert not re.search(rf"\b{re.escape(variant)}(s|es)?\b", prose, re.I), \
+                    f"{message.where}: '{variant}' -> '{term['es']}': {message.es}"
