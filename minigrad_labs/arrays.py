@@ -15,7 +15,7 @@ Three jobs:
   planted mistake would give (``hints``).
 """
 
-from minigrad_labs.feedback import CheckFailed, fail, fmt, say
+from minigrad_labs.feedback import fail, fmt
 from minigrad_labs.guard import learner_code
 
 
@@ -251,5 +251,5 @@ def torch_function(torch_op, a_data, w_data):
     return out.detach().numpy(), ta.grad.numpy(), tw.grad.numpy()
 
 
-__all__ = ["CheckFailed", "as_array", "as_tensor", "compare_array", "fail_hint", "gradients", "leaf",
-           "learner_function", "matches", "numpy", "run_function", "say", "torch_function"]
+__all__ = ["as_array", "as_tensor", "compare_array", "es", "fail_hint", "gradients", "leaf", "learner_function",
+           "matches", "numbers", "numpy", "pct_es", "percents", "run_function", "torch_function"]
