@@ -19,6 +19,7 @@ function that looks at the clock on every line, elsewhere (a thread, Windows).
 """
 
 import functools
+import importlib
 import os
 import signal
 import sys
@@ -263,6 +264,7 @@ def graded(check=None, *, seconds=DEFAULT_SECONDS):
 
     @functools.wraps(check)
     def run(*args, **kwargs):
+        _preload()
         limit = seconds if _cap["seconds"] is None else min(seconds, _cap["seconds"])
         outer = _budget["seconds"]
         if not _deadlines:
@@ -285,6 +287,21 @@ def graded(check=None, *, seconds=DEFAULT_SECONDS):
             _budget["seconds"] = outer
 
     return run
+
+
+# Imported before a check's clock starts: a first `import torch` takes seconds on a cold
+# machine, and a time limit firing in the middle of it would leave torch half imported for
+# the rest of the session (every later check would then fail inside torch).
+PRELOAD = ("numpy", "torch")
+
+
+def _preload():
+    for name in PRELOAD:
+        if name not in sys.modules:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001  (not installed, or broken: the check itself says what to install)
+                pass
 
 
 def _unusable(name, error):

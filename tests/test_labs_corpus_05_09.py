@@ -9,7 +9,6 @@ English and in Spanish. A check that fails here is a bug of the check.
 import re
 
 import pytest
-import torch  # noqa: F401  (imported before any time limit: a limit that fires inside `import torch` breaks it)
 
 import labs_corpus_05_06  # noqa: F401  (registers its cases)
 import labs_corpus_07_09  # noqa: F401
@@ -92,6 +91,33 @@ def test_code_that_never_returns_is_stopped_with_a_message(case):
     finally:
         labs.set_language(None)
     assert re.search(r"stopped after [\d.]+ ?s", str(info.value)), str(info.value)
+
+
+def test_a_time_limit_never_fires_inside_the_first_import_of_torch(tmp_path):
+    """A fresh session whose first check is stopped early: torch must still work afterwards."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "first_check.py"
+    script.write_text(
+        "import minigrad_labs as labs\n"
+        "from minigrad_labs import checks as check\n"
+        "from minigrad_labs.feedback import LabError\n"
+        "from minigrad_labs.guard import time_cap\n"
+        "labs.set_language('en')\n"
+        "def my_unbroadcast(grad, shape):\n"
+        "    while True:\n"
+        "        pass\n"
+        "try:\n"
+        "    with time_cap(0.2):\n"
+        "        check.unbroadcast(my_unbroadcast)\n"
+        "except LabError as error:\n"
+        "    print('stopped:', error)\n"
+        "import torch\n"
+        "print('torch works:', torch.ones(3).sum().item())\n")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert "stopped after" in result.stdout, result.stdout + result.stderr
+    assert "torch works: 3.0" in result.stdout, result.stdout + result.stderr
 
 
 def test_the_corpus_is_as_large_as_the_issue_asks():
