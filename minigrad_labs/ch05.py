@@ -213,6 +213,11 @@ def unbroadcast(my_unbroadcast):
                  "still needs it (another input may share it). Sum into a new array.",
                  f"my_unbroadcast(grad de forma {grad_shape}, {shape}) cambió el array que recibió: quien lo llama "
                  "aún lo necesita (otra entrada puede compartirlo). Suma en un array nuevo.")
+        if isinstance(got, tuple) and got == tuple(shape) and shape:
+            fail(f"my_unbroadcast(grad of shape {grad_shape}, {shape}) returned the shape itself: it returns the "
+                 "gradient summed down to that shape (an array).",
+                 f"my_unbroadcast(grad de forma {grad_shape}, {shape}) devolvió la propia forma: devuelve el "
+                 "gradiente sumado hasta esa forma (un array).")
         got = as_array("my_unbroadcast", got)
         call_en = f"my_unbroadcast(grad of shape {grad_shape}, {shape})"
         call_es = f"my_unbroadcast(grad de forma {grad_shape}, {shape})"
