@@ -115,7 +115,7 @@ def _call(method):
 def value_unary(Value, quiet=False):
     """Exercise 3.2: ``**`` (a number exponent), exp, tanh and relu, with their backward rules."""
     for x, k in ((-1.3, 3), (2.0, 0.5), (-0.8, -1), (0.0, 2), (1.7, 1)):
-        d = k * x ** (k - 1) if k != 1 else 1.0
+        d = k * x ** (k - 1)
         mistakes = {"pow_exponent": PRIORS[0] + k * x ** k * UPSTREAM if x else None,
                     "pow_factor": PRIORS[0] + x ** (k - 1) * UPSTREAM if k != 1 else None}
         _local_rule(Value, f"x ** {k}", lambda a, k=k: a ** k, (x,), (d,),

@@ -1209,8 +1209,13 @@ ALL_CHECKS = {name: getattr(check, name) for name in check.__all__}
 ARITY = {"sequential": 3, "register": 3, "digits_from_scratch": 2}
 
 
+ENGLISH_ONLY = ("Wrong gradient", "Likely cause", " raised ", "returned", "was stopped", "must return", "your function")
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("hostile", HOSTILE, ids=lambda h: h.__name__)
-def test_hostile_learner_code_gets_only_the_labs_own_error(hostile):
+def test_hostile_learner_code_gets_only_the_labs_own_error(hostile, language):
+    labs.set_language(language)
     for name in ["count_nodes", "reused_nodes", "topological_order", "divide_backward", "sigmoid_backward",
                  "two_paths_backward", "value_add_mul", "value_unary", "diamond_by_hand", "backward", "engine"]:
         start = time.monotonic()
@@ -1219,6 +1224,8 @@ def test_hostile_learner_code_gets_only_the_labs_own_error(hostile):
                 ALL_CHECKS[name](*[hostile] * ARITY.get(name, 1))
             except LabError as error:
                 assert str(error).strip() and "minigrad_labs" not in str(error), str(error)
+                if language == "es":
+                    assert not any(words in str(error) for words in ENGLISH_ONLY), str(error)
             except BaseException as error:       # noqa: BLE001 - this is what the test is about
                 pytest.fail(f"check.{name} let {type(error).__name__} escape: {error}")
         assert time.monotonic() - start < 15, f"check.{name} was not stopped in time"

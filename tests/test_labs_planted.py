@@ -455,3 +455,23 @@ def test_the_spanish_messages_use_the_books_terms():
             for variant in term.get("forbidden", []):
                 assert not re.search(rf"\b{re.escape(variant)}(s|es)?\b", prose, re.I), \
                     f"{message.where}: '{variant}' -> '{term['es']}': {message.es}"
+
+
+def test_a_time_limit_waits_for_an_import_to_finish(tmp_path, monkeypatch):
+    """Stopping code half-way through an import would leave the module broken for the session."""
+    import sys
+    import time
+
+    from minigrad_labs.guard import TimedOut, time_limit
+
+    (tmp_path / "slow_module_for_guard.py").write_text("import time\ntime.sleep(0.5)\nVALUE = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    start = time.monotonic()
+    with pytest.raises(TimedOut):
+        with time_limit(0.1):
+            import slow_module_for_guard  # noqa: F401
+            while True:                   # the limit fires here, once the import is done
+                pass
+    assert sys.modules["slow_module_for_guard"].VALUE == 1
+    assert 0.5 <= time.monotonic() - start < 2
+    del sys.modules["slow_module_for_guard"]
