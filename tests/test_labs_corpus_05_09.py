@@ -80,6 +80,10 @@ def test_a_hostile_return_or_crash_gives_only_the_labs_error(case, language):
     message = str(info.value)
     assert message.strip(), "an empty message"
     assert not INTERNAL.search(message), message
+    ours = message.split("lanzó")[0]      # what follows quotes the learner's own error and line
+    if language == "es":
+        assert not re.search(r"\b(expected|got|shape|wrong|returned|likely)\b", ours, re.I), \
+            f"English in a Spanish message:\n{message}"
 
 
 @pytest.mark.parametrize("case", _ids("slow"))
