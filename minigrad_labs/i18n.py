@@ -8,8 +8,8 @@ source (it runs nothing), so a test can hold the Spanish to the book's
 terminology and the placeholders of both languages to each other. An f-string
 appears with its placeholders as written, e.g. ``"got {fmt(got)}"``.
 
-Pairs are found in: calls to ``say``, ``fail``, ``passed`` and ``wrong_gradient``
-(their first two arguments); the values of the ``CAUSES`` dictionary; ``return``
+Pairs are found in: calls to ``say``, ``fail``, ``passed``, ``wrong_gradient`` and,
+in the tensor labs, ``fail_hint`` and ``compare_array`` (their first two arguments); the values of the ``CAUSES`` dictionary; ``return``
 statements of a two-string tuple; the last two strings of ``PACKAGES`` entries.
 """
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
-SPEAKERS = {"say", "fail", "passed", "wrong_gradient"}
+SPEAKERS = {"say", "fail", "passed", "wrong_gradient", "fail_hint", "compare_array"}
 
 
 @dataclass(frozen=True)
