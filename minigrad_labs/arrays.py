@@ -102,7 +102,7 @@ def as_tensor(name, got, what_en="what it returned", what_es="lo que devolvió")
     if not isinstance(got, Tensor):
         fail(f"`{name}`: {what_en} is a {_kind(got)} ({_short(got)}), not a Tensor: the backward pass "
              "needs the graph, so return the Tensor itself (not its `.data`, not `.item()`).",
-             f"`{name}`: {what_es} es un {_kind(got)} ({_short(got)}), no un Tensor: el paso hacia atrás "
+             f"`{name}`: {what_es} es un {_kind(got)} ({_short(got)}), no un Tensor: la pasada hacia atrás "
              "necesita el grafo, así que devuelve el propio Tensor (no su `.data`, ni `.item()`).")
     return got
 

@@ -67,7 +67,7 @@ def numerical_grad(my_numerical_grad):
         fail("my_numerical_grad looks like a forward difference (f(x + eps) - f(x)) / eps: its error is O(eps). "
              "Use the central difference (f(x + eps) - f(x - eps)) / (2 eps).",
              "my_numerical_grad parece una diferencia hacia delante (f(x + eps) - f(x)) / eps: su error es O(eps). "
-             "Usa la diferencia central (f(x + eps) - f(x - eps)) / (2 eps).")
+             "Usa la diferencia centrada (f(x + eps) - f(x - eps)) / (2 eps).")
     hints = [(2 * expected, ("the difference is divided by eps: the two points are 2 eps apart, divide by 2 * eps.",
                              "la diferencia se divide entre eps: los dos puntos distan 2 eps, divide entre 2 * eps.")),
              (-expected, ("a sign flip: (f(x + eps) - f(x - eps)), the point ahead minus the point behind.",
@@ -173,7 +173,7 @@ def _softplus_extremes(Checked):
                  "np.exp(-np.logaddexp(0, -a)) for the sigmoid.",
                  f"Softplus en a = {at_es}: {what_es} es {float(values[i])!r}, se esperaba {want_es}. "
                  f"e**{big_es} se desborda a inf en float64 (más allá de e**709); el texto pide un resultado "
-                 "finito en ±800: np.logaddexp(0, a) para el paso hacia delante, 1 / (1 + np.exp(-a)) o "
+                 "finito en ±800: np.logaddexp(0, a) para la pasada hacia delante, 1 / (1 + np.exp(-a)) o "
                  "np.exp(-np.logaddexp(0, -a)) para la sigmoide.")
 
 

@@ -327,11 +327,11 @@ def my_sgd(MySGD, epochs=20, target=0.95):
     (target_en, target_es), = percents(target, digits=0)
     if acc < target:
         fail(f"MySGD: test accuracy {acc_en}, expected at least {target_en}.",
-             f"MySGD: exactitud en el test {acc_es}, se esperaba al menos {target_es}.")
+             f"MySGD: exactitud en el conjunto de prueba {acc_es}, se esperaba al menos {target_es}.")
     passed(f"MySGD: skips None gradients; the same weights as optim.SGD after {epochs} epochs; "
            f"test accuracy {acc_en}",
            f"MySGD: se salta los gradientes None; los mismos pesos que optim.SGD tras {epochs} épocas; "
-           f"exactitud en el test {acc_es}")
+           f"exactitud en el conjunto de prueba {acc_es}")
     return acc
 
 
@@ -449,7 +449,7 @@ def digits_from_scratch(TinyMLP, MySGD, epochs=20, target=0.93):
             fail(f"TinyMLP: wrong gradient of parameter {k}, entry {list(i)}: the central difference gives "
                  f"{numeric_en}, backward gave {got_en}. Is every operation an engine operation (no numpy on "
                  "`.data` in forward)?",
-                 f"TinyMLP: gradiente incorrecto del parámetro {k}, elemento {list(i)}: la diferencia central da "
+                 f"TinyMLP: gradiente incorrecto del parámetro {k}, elemento {list(i)}: la diferencia centrada da "
                  f"{numeric_es}, backward dio {got_es}. ¿Es cada operación del motor (nada de numpy sobre "
                  "`.data` en forward)?")
     with learner_code("MySGD"):
@@ -461,10 +461,10 @@ def digits_from_scratch(TinyMLP, MySGD, epochs=20, target=0.93):
     if not acc >= target:
         fail(f"TinyMLP with MySGD: after {epochs} epochs your network reaches {acc_en} test accuracy; at least "
              f"{target_en} expected.",
-             f"TinyMLP con MySGD: tras {epochs} épocas tu red llega a {acc_es} de exactitud en el test; se "
+             f"TinyMLP con MySGD: tras {epochs} épocas tu red llega a {acc_es} de exactitud en el conjunto de prueba; se "
              f"esperaba al menos {target_es}.")
     passed(f"your own MLP and optimizer: non-linear, every weight in parameters(), gradients as central "
            f"differences, test accuracy {acc_en} after {epochs} epochs",
            f"tu propio MLP y tu optimizador: no lineal, cada peso en parameters(), gradientes como diferencias "
-           f"centrales, exactitud {acc_es} tras {epochs} épocas")
+           f"centradas, exactitud {acc_es} tras {epochs} épocas")
     return acc

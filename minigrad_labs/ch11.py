@@ -477,17 +477,21 @@ def mnist_on_your_engine(train_epoch, MLP, SGD, Parameter, NoGrad, Tensor):
         stop("The MLP's output under NoGrad requires a gradient: NoGrad did not stop the recording.",
              "La salida del MLP dentro de NoGrad requiere gradiente: NoGrad no detuvo el registro.", "no_grad_recorded")
     accuracy = float(np.mean(logits.array.argmax(axis=1) == y_test))
+    acc_en, acc_es = (number(accuracy, ".1%", lang) for lang in ("en", "es"))
+    floor_en, floor_es = (number(MNIST_FLOOR, ".0%", lang) for lang in ("en", "es"))
     if not accuracy >= MNIST_FLOOR:
-        stop(f"After {MNIST_EPOCHS} epochs your MLP reaches {accuracy:.1%} on the 2,000 test digits; a correct engine "
-             f"reaches more than {MNIST_FLOOR:.0%}. Losses per epoch: {[round(v, 3) for v in losses]}.",
-             f"Tras {MNIST_EPOCHS} épocas, tu MLP llega a un {number(accuracy, '.1%', 'es')} de exactitud en los 2000 "
-             f"dígitos de prueba; un motor correcto pasa del {number(MNIST_FLOOR, '.0%', 'es')}. Pérdidas por época: "
-             f"{array_text(losses, '.3f', 'es')}.")
+        losses_en, losses_es = (array_text(losses, ".3f", lang) for lang in ("en", "es"))
+        stop(f"After {MNIST_EPOCHS} epochs your MLP reaches {acc_en} on the 2,000 test digits; a correct engine "
+             f"reaches more than {floor_en}. Losses per epoch: {losses_en}.",
+             f"Tras {MNIST_EPOCHS} épocas, tu MLP llega a un {acc_es} de exactitud en los 2000 "
+             f"dígitos de prueba; un motor correcto pasa del {floor_es}. Pérdidas por época: "
+             f"{losses_es}.")
     epoch_seconds = float(np.median(seconds))
-    passed(f"MNIST on your engine: {accuracy:.1%} test accuracy after {MNIST_EPOCHS} epochs of 8,000 digits, "
-           f"{epoch_seconds:.2f} s per epoch; gradients from your backprop agree with PyTorch",
-           f"MNIST con tu motor: {number(accuracy, '.1%', 'es')} de exactitud en el conjunto de prueba tras "
-           f"{MNIST_EPOCHS} épocas de 8000 dígitos, {number(epoch_seconds, '.2f', 'es')} s por época; los gradientes "
+    sec_en, sec_es = (number(epoch_seconds, ".2f", lang) for lang in ("en", "es"))
+    passed(f"MNIST on your engine: {acc_en} test accuracy after {MNIST_EPOCHS} epochs of 8,000 digits, "
+           f"{sec_en} s per epoch; gradients from your backprop agree with PyTorch",
+           f"MNIST con tu motor: {acc_es} de exactitud en el conjunto de prueba tras "
+           f"{MNIST_EPOCHS} épocas de 8000 dígitos, {sec_es} s por época; los gradientes "
            "de tu backprop coinciden con PyTorch")
     return {"accuracy": accuracy, "epoch_seconds": epoch_seconds, "epochs": MNIST_EPOCHS, "floor": MNIST_FLOOR,
             "losses": losses, "seconds": seconds}

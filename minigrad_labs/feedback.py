@@ -54,7 +54,7 @@ CAUSES = {
     ),
     "no_seed": (
         "the output's gradient was not seeded: set `root.grad = 1` before the walk.",
-        "no se sembró el gradiente de la salida: pon `root.grad = 1` antes del recorrido.",
+        "no se fijó el gradiente inicial de la salida: pon `root.grad = 1` antes del recorrido.",
     ),
     "own_factor": (
         "each factor got its own value: d(x*y)/dx is y, the *other* factor.",
@@ -130,7 +130,7 @@ CAUSES = {
     ),
     "seed_late": (
         "the seed `root.grad = 1` came after the walk: at the time the root's `_backward()` ran, its gradient was still 0. Seed first.",
-        "la semilla `root.grad = 1` llegó después del recorrido: cuando se ejecutó el `_backward()` de la raíz, su gradiente aún era 0. Siembra primero.",
+        "el gradiente inicial `root.grad = 1` llegó después del recorrido: cuando se ejecutó el `_backward()` de la raíz, su gradiente aún era 0. Fíjalo primero.",
     ),
     "paths_multiplied": (
         "the two paths' contributions are multiplied: the chain rule multiplies along a path and adds across paths.",
