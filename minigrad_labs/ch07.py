@@ -260,10 +260,10 @@ def register(MyModule2, MyLinear, MyParameter):
     expect(holder, ["scale.weight", "scale.bias"], "`module.scale = MyLinear(...)` (a parameter replaced by a module)",
            "`module.scale = MyLinear(...)` (un parámetro sustituido por un módulo)", forget_params)
     _check_delete(layer, holder, expect, MyParameter)
-    passed("MyModule2: both registers follow the attributes (None, a number, a parameter, a module, del), "
-           "as torch.nn",
-           "MyModule2: los dos registros siguen a los atributos (None, un número, un parámetro, un módulo, del), "
-           "como torch.nn")
+    passed("MyModule2: both registers follow the attributes set to None, a number, a parameter or a module, "
+           "and deleted, as in torch.nn",
+           "MyModule2: los dos registros siguen a los atributos cuando reciben None, un número, un parámetro o "
+           "un módulo, y cuando se borran, como en torch.nn")
 
 
 def _check_delete(layer, holder, expect, MyParameter):
