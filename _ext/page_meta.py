@@ -21,15 +21,36 @@ LOCALES = {"en": "en_US", "es": "es_ES"}
 MAX_DESCRIPTION = 160
 
 
-def first_paragraph(doctree):
-    """The text of the page's first paragraph of prose (not a caption, not inside a cell)."""
+TEX = {r"\partial": "∂", r"\cdot": "·", r"\times": "×", r"\to": "→", r"\ldots": "…", r"\qquad": " ", r"\quad": " "}
+
+
+def plain(node):
+    """A paragraph's text for a summary: inline TeX becomes plain symbols (\\partial L -> ∂L)."""
+    parts = []
+    for child in node.findall(nodes.Text):
+        text = str(child)
+        if any(isinstance(parent, nodes.math) for parent in _parents(child)):
+            for tex, symbol in TEX.items():
+                text = text.replace(tex, symbol)
+            text = re.sub(r"\\[a-zA-Z]+|[{}$]", "", text).replace(" ", "")
+        parts.append(text)
+    return " ".join("".join(parts).split())
+
+
+def first_paragraph(doctree, enough=120):
+    """The page's opening prose (not captions, tables or cells), paragraphs joined up to ``enough`` characters."""
+    text = ""
     for paragraph in doctree.findall(nodes.paragraph):
-        if any(isinstance(parent, (nodes.caption, nodes.table, nodes.literal_block)) for parent in _parents(paragraph)):
+        if any(isinstance(parent, (nodes.caption, nodes.table, nodes.literal_block, nodes.admonition, nodes.raw))
+               for parent in _parents(paragraph)):
             continue
-        text = " ".join(paragraph.astext().split())
-        if len(text) >= 40:  # a line like "Esta página también está en español" is no summary
-            return text
-    return ""
+        words = plain(paragraph)
+        if len(words) < 40 and not text:  # a line like "Esta página también está en español" is no summary
+            continue
+        text = f"{text} {words}".strip()
+        if len(text) >= enough:
+            break
+    return text
 
 
 def _parents(node):
@@ -47,10 +68,10 @@ def shorten(text, limit=MAX_DESCRIPTION):
     return cut + "…"
 
 
-def meta_tags(app, pagename, title, description):
+def meta_tags(app, pagename, title, description, context_title=""):
     language = site_language(app)
     url = f"{app.config.html_baseurl}{pagename}.html"
-    site_name = app.config.project
+    site_name = context_title
     tags = [
         ("name", "description", description),
         ("property", "og:type", "article"),
@@ -72,7 +93,7 @@ def add_page_meta(app, pagename, templatename, context, doctree):
     if doctree is not None:
         title = html.unescape(re.sub(r"<[^>]+>", "", context.get("title", "")))
         description = shorten(first_paragraph(doctree))
-        extra += meta_tags(app, pagename, title, description)
+        extra += meta_tags(app, pagename, title, description, context.get("docstitle", ""))
     context["metatags"] = context.get("metatags", "") + extra
 
 

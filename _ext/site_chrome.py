@@ -7,7 +7,8 @@
   see npm_assets.py) is copied into each site's _static/mathjax/, and
   ``mathjax_path`` in _config.yml points there.
 - No render-blocking scripts: every script file of the page is deferred, except
-  documentation_options.js, which the page's inline scripts use at once. (The
+  documentation_options.js, which the page's inline scripts use at once (and
+  except on the search page, whose search scripts need the others first). (The
   search index and Font Awesome's script are gone from the chapters: see
   templates/layout.html and templates/static/webpack-macros.html.)
 """
@@ -33,6 +34,8 @@ def check_mathjax(app):
 
 
 def defer_scripts(app, pagename, templatename, context, doctree):
+    if pagename == "search":  # the search page's own scripts run at once and need doctools' helpers
+        return
     for script in context.get("script_files") or []:
         filename = str(getattr(script, "filename", "") or "")
         attributes = getattr(script, "attributes", None)
