@@ -36,14 +36,18 @@ def check_mathjax(app):
 def defer_scripts(app, pagename, templatename, context, doctree):
     if pagename == "search":  # the search page's own scripts run at once and need doctools' helpers
         return
-    for script in context.get("script_files") or []:
+    scripts = context.get("script_files")
+    if not isinstance(scripts, list):
+        return
+    for position, script in enumerate(scripts):
         filename = str(getattr(script, "filename", "") or "")
         attributes = getattr(script, "attributes", None)
         if not filename or attributes is None or filename.startswith(("http:", "https:")):
             continue
-        if any(filename.endswith(name) for name in KEEP_BLOCKING) or "async" in attributes:
+        if any(filename.endswith(name) for name in KEEP_BLOCKING) or "async" in attributes or "defer" in attributes:
             continue
-        attributes.setdefault("defer", "defer")
+        # A deferred copy: the script objects are shared by every page of the build.
+        scripts[position] = type(script)(filename, priority=script.priority, **{**attributes, "defer": "defer"})
 
 
 def copy_mathjax(app, exception):

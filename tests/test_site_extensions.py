@@ -85,3 +85,18 @@ def test_integrity_is_npms_sha512_in_base64(tmp_path):
     path = tmp_path / "f"
     path.write_bytes(b"minigrad")
     assert npm_assets.integrity_of(path) == "sha512-" + base64.b64encode(hashlib.sha512(b"minigrad").digest()).decode()
+
+
+def test_root_404_is_bilingual_styled_and_fit_for_a_phone():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import build_book
+
+    page = build_book.root_404().replace("{prefix}", "backprop-from-scratch/")
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert "<style>" in page and "prefers-color-scheme: dark" in page
+    assert '<section lang="en">' in page and '<section lang="es">' in page
+    assert "<h1>Page not found</h1>" in page and "<h2>Página no encontrada</h2>" in page
+    # absolute links: the page answers for missing URLs at any depth
+    for code in ("en", "es"):
+        assert f'href="/backprop-from-scratch/{code}/index.html" hreflang="{code}"' in page
+    assert "<link" not in page and "<script" not in page  # nothing else to fetch
