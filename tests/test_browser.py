@@ -465,7 +465,8 @@ def test_math_renders_with_the_network_blocked(open_tab, lang):
     tab = open_tab(f"{lang}/02-chain-rule.html", PHONE, offline="abort")
     page = tab.page
     page.wait_for_function("() => document.querySelectorAll('mjx-container').length > 5", timeout=20000)
-    article = page.locator("article").inner_text()
+    # textContent: raw TeX waiting for MathJax is hidden (site.css), so innerText would not see it
+    article = page.evaluate("() => document.querySelector('article').textContent")
     assert "\\partial" not in article and "\\frac" not in article, "raw TeX left on the page"
     math = page.locator("article mjx-container").filter(visible=True).first
     assert math.is_visible() and math.bounding_box()["width"] > 5
