@@ -100,3 +100,24 @@ def test_root_404_is_bilingual_styled_and_fit_for_a_phone():
     for code in ("en", "es"):
         assert f'href="/backprop-from-scratch/{code}/index.html" hreflang="{code}"' in page
     assert "<link" not in page and "<script" not in page  # nothing else to fetch
+
+
+def test_data_url_pictures_become_lazy_files_named_by_their_bytes(tmp_path):
+    import base64
+
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>'
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
+    text = (f'<div><img src="data:image/svg+xml;base64,{base64.b64encode(svg).decode()}" alt="A graph." width="10">'
+            f'<img class="x" src="data:image/png;base64,{base64.b64encode(png).decode()}" alt="A plot.">'
+            '<img src="keep.png" alt="kept"></div>')
+    out = figure_alt.to_files(text, tmp_path / "_images", prefix="../")
+    files = sorted((tmp_path / "_images").iterdir())
+    assert [f.suffix for f in files] == [".png", ".svg"] or [f.suffix for f in files] == [".svg", ".png"]
+    assert {f.read_bytes() for f in files} == {svg, png}
+    for f in files:
+        assert f'loading="lazy" src="../_images/{f.name}"' in out
+    assert "data:" not in out and '<img src="keep.png" alt="kept">' in out
+    assert 'alt="A graph." width="10"' in out and 'class="x"' in out
+    # the same picture twice is one file
+    figure_alt.to_files(text, tmp_path / "_images")
+    assert len(list((tmp_path / "_images").iterdir())) == 2
