@@ -551,3 +551,18 @@ def test_page_describes_itself(open_tab, lang):
     icon = page.locator("link[rel=icon]").get_attribute("href")
     assert page.request.get(page.evaluate("h => new URL(h, location.href).href", icon)).ok
     tab.assert_no_errors()
+
+
+def test_pictures_stay_legible_in_dark_mode(browser, site_url):
+    """In dark mode the graphs (dark lines on a transparent background) sit on a white frame."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, color_scheme="dark")
+    page = context.new_page()
+    try:
+        page.goto(f"{site_url}/es/{CHAPTER}.html", wait_until="load")
+        page.wait_for_function("() => document.documentElement.dataset.theme === 'dark'")
+        body = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+        frame = page.locator("article .mg-figure-frame").first
+        assert body != "rgb(255, 255, 255)", body  # the page really is dark
+        assert frame.evaluate("f => getComputedStyle(f).backgroundColor") == "rgb(255, 255, 255)"
+    finally:
+        context.close()
