@@ -1,5 +1,7 @@
 """The "English · Español" switcher: every page links to its twin in the other site.
 
+It sits in the article's header (_ext/templates/article-header-buttons.html).
+
 The link goes to the same page of the other language's site (``../es/<page>.html``
 from ``en/<page>.html``).  Twins have the same sections in the same order
 (twin_check.py makes sure), so every section below the page title also gets a
@@ -39,12 +41,15 @@ def add_switcher(app, pagename, templatename, context, doctree):
     links = []
     for code, label in LANGUAGES.items():
         if code == language:
-            links.append(f'<span class="lang-current" lang="{code}">{label}</span>')
+            links.append(f'<span class="lang-current" lang="{code}" aria-current="page">{label}</span>')
         elif has_twin(app, pagename, code):
             href = html.escape(twin_href(pagename, code))
             links.append(f'<a class="lang-twin" href="{href}" hreflang="{code}" lang="{code}">{label}</a>')
-    switcher = f'<nav class="lang-switcher" aria-label="{html.escape(_("Language"))}">' + " · ".join(links) + "</nav>"
-    context["body"] = switcher + context.get("body", "")
+    # In the article's sticky header (our article-header-buttons.html): always in
+    # view, never over the text.
+    context["lang_switcher"] = (
+        f'<nav class="lang-switcher" aria-label="{html.escape(_("Language"))}">' + "<span class=\"lang-sep\" aria-hidden=\"true\"> · </span>".join(links) + "</nav>"
+    )
 
 
 def add_static_files(app, config):

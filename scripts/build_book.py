@@ -129,17 +129,41 @@ def root_index(root_url):
 """
 
 
+ROOT_404_STYLE = """
+    :root { color-scheme: light dark; --ink: #1a1a1a; --paper: #fff; --accent: #0a5f73; }
+    @media (prefers-color-scheme: dark) { :root { --ink: #e8e8e8; --paper: #121212; --accent: #7fd3e6; } }
+    body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: var(--paper);
+           color: var(--ink); font: 1.05rem/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+    main { max-width: 34rem; padding: 1.5rem; }
+    h1 { font-size: 1.6rem; margin: 0 0 0.25rem; }
+    section + section { margin-top: 1.5rem; padding-top: 1.5rem; border-top: 1px solid #8884; }
+    a { color: var(--accent); font-weight: 600; }
+    a:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }"""
+
+ROOT_404_TEXT = {
+    "en": ("Page not found", "This page does not exist, or it has moved.", "Go to the start of the book:"),
+    "es": ("Página no encontrada", "Esta página no existe o ha cambiado de sitio.", "Ve al principio del libro:"),
+}
+
+
 def root_404():
-    """GitHub Pages serves the root 404.html for any missing page: point to both sites."""
-    links = "".join(
-        f'    <li lang="{code}"><a href="/{{prefix}}{code}/index.html" hreflang="{code}">{html.escape(TITLES[code])}</a></li>\n'
-        for code in LANGUAGES
+    """GitHub Pages serves the root 404.html for any missing page: both languages, styled, fit for a phone.
+
+    Self-contained (inline style, the icon as a data URL): it answers for URLs
+    at any depth, where relative links to the sites' files would break.
+    """
+    sections = "".join(
+        f'  <section lang="{code}">\n    <h{1 if i == 0 else 2}>{html.escape(heading)}</h{1 if i == 0 else 2}>\n'
+        f"    <p>{html.escape(body)} {html.escape(go)}\n"
+        f'      <a href="/{{prefix}}{code}/index.html" hreflang="{code}">{html.escape(TITLES[code])}</a></p>\n  </section>\n'
+        for i, (code, (heading, body, go)) in enumerate(ROOT_404_TEXT.items())
     )
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n  <meta charset="utf-8">\n'
-        "  <title>Page not found · Página no encontrada</title>\n</head>\n<body>\n"
-        '  <h1>Page not found · <span lang="es">Página no encontrada</span></h1>\n'
-        f"  <ul>\n{links}  </ul>\n</body>\n</html>\n"
+        '  <meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '  <meta name="robots" content="noindex">\n'
+        "  <title>Page not found · Página no encontrada</title>\n"
+        f"  <style>{ROOT_404_STYLE}\n  </style>\n</head>\n<body>\n<main>\n{sections}</main>\n</body>\n</html>\n"
     )
 
 

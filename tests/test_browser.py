@@ -1,14 +1,25 @@
 """The built site in a real browser: Debian's Chromium, driven by Playwright for Python.
 
-The site (the `built_site` fixture) is served on 127.0.0.1. Requests to any other
-host (MathJax's CDN, ...) are answered with an empty 200 response, so the test
-needs no internet and a missing network cannot show up as a console error.
+The site (the `built_site` fixture, or the built site named by MINIGRAD_BUILT_SITE,
+e.g. `_build/html`, to test a build you already have) is served on 127.0.0.1.
+Requests to any other host are answered with an empty 200 response, so the test
+needs no internet and a missing network cannot show up as a console error; the
+site itself needs no other host (MathJax is served from its _static/).
 Screenshots go to artifacts/screenshots/ (gitignored).
+
+Readers on phones and with screen readers (issue 20): both languages, a phone
+(390x844) and a desktop (1366x900): the sidebars open and close, the language
+switcher never sits over the text, every picture has words, formulas render with
+the network blocked, axe-core (npm, fetched by `WITH_BROWSER=1 scripts/setup.sh`)
+finds no serious or critical problem, and the root 404 fits a phone.
 """
 
 import functools
 import http.server
+import json
+import os
 import re
+import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
@@ -46,9 +57,15 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site_url(built_site):
+def site_root(request):
+    given = os.environ.get("MINIGRAD_BUILT_SITE")
+    return Path(given).resolve() if given else request.getfixturevalue("built_site")
+
+
+@pytest.fixture(scope="module")
+def site_url(site_root):
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(built_site))
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site_root))
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -70,10 +87,13 @@ def browser():
 class Page:
     """A browser tab that records console errors and uncaught page errors."""
 
-    def __init__(self, browser, site_url, locale="en-US"):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
+    def __init__(self, browser, site_url, locale="en-US", viewport=(1280, 900), offline="empty"):
+        width, height = viewport
+        self.context = browser.new_context(viewport={"width": width, "height": height}, locale=locale,
+                                           is_mobile=width < 600, has_touch=width < 600)
         self.page = self.context.new_page()
         self.errors = []
+        self.blocked = []
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text} ({m.location})"))
         self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
         local = urlparse(site_url).netloc
@@ -81,6 +101,9 @@ class Page:
         def offline(route):
             if urlparse(route.request.url).netloc == local:
                 route.continue_()
+            elif offline == "abort":  # a network that lets nothing out
+                self.blocked.append(route.request.url)
+                route.abort()
             else:  # the test runs offline: other hosts get an empty answer
                 route.fulfill(status=200, body="", content_type="text/plain")
 
@@ -181,7 +204,10 @@ def test_switcher_keeps_the_section_being_read(tab, site_url):
     spanish_heading = page.locator(f"[id='{anchor}'] + h2, [id='{anchor}'] ~ h2").first.inner_text()
     switcher = page.locator("nav.lang-switcher a.lang-twin")
     assert switcher.is_visible() and switcher.evaluate("a => a.getBoundingClientRect().top >= 0")
-    switcher.click()
+    # a reader's click where the link is (Playwright's click() first scrolls the
+    # sticky header's link "into view", which moves the page)
+    box = switcher.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_url(re.compile(rf"/en/{CHAPTER}\.html#{re.escape(anchor)}$"))
     page.wait_for_load_state("networkidle")
     english = page.locator(f"[id='{anchor}']")
@@ -191,6 +217,18 @@ def test_switcher_keeps_the_section_being_read(tab, site_url):
     assert spanish_heading.startswith("Paso 4") and english_heading.inner_text().startswith("Step 4")
     assert english.count() == 1
     tab.assert_no_errors()
+
+
+def painted(image):
+    """The <img> has loaded a real picture (waiting for a lazy one near the screen to arrive)."""
+    return image.evaluate(
+        """img => new Promise((resolve) => {
+            const done = () => resolve(img.complete && img.naturalWidth > 100);
+            if (img.complete && img.naturalWidth) return done();
+            img.addEventListener("load", done, {once: true});
+            setTimeout(done, 10000);
+        })"""
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
@@ -203,13 +241,13 @@ def test_outputs_graphs_and_binder_link_are_visible(tab, site_url, lang):
     assert outputs.first.is_visible()
     assert "L = -20" in outputs.first.inner_text()
 
-    # the engine-drawn graphs: SVG files written from executed cells, really painted
-    graphs = page.locator("article img[src$='.svg']")
+    # the engine-drawn graphs: SVG pictures of executed cells, really painted
+    graphs = page.locator("article .mg-figure img[src$='.svg']")
     assert graphs.count() >= 11  # before, 9 steps, after
     first = graphs.first
     first.scroll_into_view_if_needed()
     assert first.is_visible()
-    assert first.evaluate("img => img.complete && img.naturalWidth > 100")
+    assert painted(first)
 
     # stepping through backward: the tabs switch the picture
     steps = page.locator("article .sd-tab-set").first
@@ -218,8 +256,8 @@ def test_outputs_graphs_and_binder_link_are_visible(tab, site_url, lang):
     labels.nth(4).click()
     visible = steps.locator(".sd-tab-content img").filter(visible=True)
     assert visible.count() == 1
-    assert visible.first.evaluate("img => img.complete && img.naturalWidth > 100")
     steps.scroll_into_view_if_needed()
+    assert painted(visible.first)
     tab.shot(f"chapter03-{lang}-step5")
 
     # minigrad | PyTorch side by side, both with their printed output
@@ -281,3 +319,250 @@ def test_glossary_pages_are_twins_and_chapters_link_their_terms(tab, site_url):
     page.wait_for_url(re.compile(r"/en/glossary\.html(#.*)?$"))
     assert "backpropagation" in page.locator("article dl.glossary").inner_text()
     tab.assert_no_errors()
+
+
+
+# --- Readers on phones and with screen readers (issue 20) -----------------------------
+
+PHONE, DESKTOP = (390, 844), (1366, 900)
+VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
+CHAPTERS = [
+    "01-computation-graphs", "02-chain-rule", "03-worked-backprop", "04-backprop-engine",
+    "05-tensors-broadcasting", "06-checking-gradients", "07-modules", "08-training",
+    "09-vectorized-backward",
+]
+FILE_NAME = re.compile(r"(^[0-9a-f]{16,}$)|(\.(svg|png|jpe?g|gif|webp)$)", re.IGNORECASE)
+
+
+@pytest.fixture
+def open_tab(browser, site_url):
+    tabs = []
+
+    def open_(path, viewport=DESKTOP, offline="empty", locale="en-US"):
+        tab = Page(browser, site_url, locale=locale, viewport=viewport, offline=offline)
+        tabs.append(tab)
+        tab.goto(f"{site_url}/{path}")
+        return tab
+
+    yield open_
+    for tab in tabs:
+        tab.close()
+
+
+def visible_links(page, selector):
+    return page.locator(f"{selector} a.reference").filter(visible=True).count()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_sidebars_open_and_close(open_tab, lang, device):
+    tab = open_tab(f"{lang}/{CHAPTER}.html", VIEWPORTS[device])
+    page = tab.page
+    header = page.locator(".bd-header-article")
+    for kind, contents in (("primary", "nav.bd-docs-nav"), ("secondary", "nav.page-toc")):
+        button = header.locator(f"button.{kind}-toggle")
+        assert button.is_visible(), f"{kind} toggle not visible on {device}"
+        sidebar = page.locator(f"#pst-{kind}-sidebar")
+        dialog = page.locator(f"#pst-{kind}-sidebar-modal")
+        if device == "phone":
+            assert visible_links(page, contents) == 0  # closed: the chapter list is not on screen
+            button.click()
+            page.wait_for_timeout(300)
+            assert dialog.evaluate("d => d.open"), f"{kind} sidebar did not open"
+            assert visible_links(page, f"#pst-{kind}-sidebar-modal {contents}") >= 3
+            tab.shot(f"{kind}-sidebar-{lang}-{device}")
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(300)
+            assert not dialog.evaluate("d => d.open")
+            assert sidebar.locator(contents).count() == 1  # the content went back to the sidebar
+            assert visible_links(page, contents) == 0
+        else:
+            assert visible_links(page, f"#pst-{kind}-sidebar {contents}") >= 3
+            button.click()
+            page.wait_for_timeout(500)  # the theme animates the primary sidebar away
+            assert visible_links(page, f"#pst-{kind}-sidebar {contents}") == 0, f"{kind} sidebar did not close"
+            assert not dialog.evaluate("d => d.open")
+            assert button.get_attribute("aria-expanded") == "false"
+            button.click()
+            page.wait_for_timeout(500)
+            assert visible_links(page, f"#pst-{kind}-sidebar {contents}") >= 3
+            assert button.get_attribute("aria-expanded") == "true"
+    tab.assert_no_errors()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_switcher_never_covers_text(open_tab, lang, device):
+    """At every scroll position the switcher is part of the opaque sticky header, on top.
+
+    Text scrolls *under* the header (as under any header), but the switcher never
+    floats over the reading area: it sits inside the header's box, the point at its
+    centre is the switcher itself, and at the top of the page no text of the article
+    meets it.
+    """
+    tab = open_tab(f"{lang}/{CHAPTER}.html", VIEWPORTS[device])
+    page = tab.page
+    switcher = page.locator(".bd-header-article nav.lang-switcher")
+    assert switcher.count() == 1 and switcher.is_visible()
+    assert page.locator("article nav.lang-switcher").count() == 0
+    background = page.evaluate("() => getComputedStyle(document.querySelector('.bd-header-article')).backgroundColor")
+    assert background not in ("transparent", "rgba(0, 0, 0, 0)"), background
+    untouched = page.evaluate(
+        """() => {
+            const s = document.querySelector('nav.lang-switcher').getBoundingClientRect();
+            const hit = (r) => r.width > 0 && r.height > 0 && r.left < s.right && s.left < r.right && r.top < s.bottom && s.top < r.bottom;
+            return [...document.querySelectorAll('article p, article li, article pre, article h1, article h2, article td, article .cell_output')]
+                .filter((e) => hit(e.getBoundingClientRect())).map((e) => e.tagName + ': ' + e.innerText.slice(0, 40));
+        }"""
+    )
+    assert untouched == [], f"at the top the switcher meets {untouched}"
+    height = page.evaluate("() => document.documentElement.scrollHeight")
+    positions = range(0, height, 400)
+    for y in positions:
+        page.evaluate(f"window.scrollTo(0, {y})")
+        page.wait_for_timeout(30)
+        placement = page.evaluate(
+            """() => {
+                const nav = document.querySelector('nav.lang-switcher');
+                const s = nav.getBoundingClientRect(), h = document.querySelector('.bd-header-article').getBoundingClientRect();
+                const top = document.elementFromPoint((s.left + s.right) / 2, (s.top + s.bottom) / 2);
+                return {inside: s.top >= h.top - 1 && s.bottom <= h.bottom + 1 && s.top >= 0,
+                        onTop: nav.contains(top)};
+            }"""
+        )
+        assert placement == {"inside": True, "onTop": True}, (y, placement)
+    assert len(positions) >= 10
+    tab.shot(f"switcher-{lang}-{device}")
+    tab.assert_no_errors()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_picture_has_words_in_the_pages_language(open_tab, lang):
+    spanish = {"en": "Computation graph of", "es": "Grafo de cómputo de"}
+    for chapter in CHAPTERS:
+        tab = open_tab(f"{lang}/{chapter}.html")
+        pictures = tab.page.evaluate(
+            """() => [...document.querySelectorAll('article img')].map((img) => ({
+                    alt: img.getAttribute('alt'), src: img.getAttribute('src') || '',
+                    other: [...img.attributes].some((a) => a.name.startsWith('data-alt-'))}))"""
+        )
+        svgs = tab.page.evaluate(
+            """() => [...document.querySelectorAll('article svg')].filter((svg) =>
+                    svg.getAttribute('aria-hidden') !== 'true' && !svg.closest('[aria-hidden=true], button')
+                    && !svg.closest('mjx-container')).map((svg) => svg.getAttribute('aria-label')
+                    || (svg.querySelector('title') || {}).textContent || '')"""
+        )
+        for picture in pictures:
+            alt = (picture["alt"] or "").strip()
+            assert alt and not FILE_NAME.search(alt) and len(alt) >= 8, (chapter, picture)
+            assert not picture["other"], (chapter, "the other language's words are left in the page")
+        assert all(label.strip() and not FILE_NAME.search(label) for label in svgs), (chapter, svgs)
+        graphs = [p["alt"] for p in pictures if p["src"].startswith("_images/") and p["src"].endswith(".svg")]
+        if chapter in ("01-computation-graphs", "03-worked-backprop", "04-backprop-engine"):
+            assert graphs and all(alt.startswith(spanish[lang]) for alt in graphs), (chapter, graphs[:1])
+        if chapter == CHAPTER:
+            assert len(graphs) >= 11
+            # the step pictures say which node's backward ran
+            highlighted = {"en": "Highlighted:", "es": "Resaltad"}[lang]
+            assert sum(highlighted in alt for alt in graphs) == 9
+            assert all(f" {name}" in graphs[0] for name in ("a", "b", "c", "L"))
+        if chapter in ("06-checking-gradients", "08-training"):
+            plots = [p["alt"] for p in pictures if p["src"].startswith("_images/") and p["src"].endswith(".png")]
+            assert len(plots) >= (1 if chapter.startswith("06") else 4), (chapter, plots)
+        tab.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_math_renders_with_the_network_blocked(open_tab, lang):
+    tab = open_tab(f"{lang}/02-chain-rule.html", PHONE, offline="abort")
+    page = tab.page
+    page.wait_for_function("() => document.querySelectorAll('mjx-container').length > 5", timeout=20000)
+    # textContent: raw TeX waiting for MathJax is hidden (site.css), so innerText would not see it
+    article = page.evaluate("() => document.querySelector('article').textContent")
+    assert "\\partial" not in article and "\\frac" not in article, "raw TeX left on the page"
+    math = page.locator("article mjx-container").filter(visible=True).first
+    assert math.is_visible() and math.bounding_box()["width"] > 5
+    assert tab.blocked == [], f"the page asked other hosts for {tab.blocked}"
+    # display math never widens the page on a phone
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE[0]
+    tab.assert_no_errors()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_no_serious_accessibility_problem(open_tab, lang, device):
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from npm_assets import installed
+
+    axe = installed("axe-core") / "axe.min.js"
+    for page_name in (CHAPTER, "08-training", "index", "glossary"):
+        tab = open_tab(f"{lang}/{page_name}.html", VIEWPORTS[device])
+        tab.page.add_script_tag(path=str(axe))
+        result = tab.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        serious = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")
+        ]
+        assert not serious, f"{lang}/{page_name} on a {device}:\n" + "\n".join(serious)
+        tab.close()
+
+
+def test_root_404_fits_a_phone(open_tab, site_url):
+    tab = open_tab("404.html", PHONE)
+    page = tab.page
+    assert page.locator("meta[name=viewport]").count() == 1
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE[0]
+    headings = page.locator("h1, h2").all_inner_texts()
+    assert headings == ["Page not found", "Página no encontrada"]
+    assert page.locator("section[lang=es]").count() == 1
+    for code in ("en", "es"):
+        link = page.locator(f"a[hreflang={code}]")
+        assert link.is_visible()
+        assert float(link.evaluate("a => parseFloat(getComputedStyle(a).fontSize)")) >= 16
+    assert page.locator("h1").evaluate("h => getComputedStyle(h).fontFamily") != "\"Times New Roman\""
+    tab.shot("root-404-phone")
+    tab.assert_no_errors()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_pages_do_not_widen_a_phone(open_tab, lang):
+    for chapter in ("03-worked-backprop", "04-backprop-engine", "08-training"):
+        tab = open_tab(f"{lang}/{chapter}.html", PHONE)
+        width = tab.page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= PHONE[0], f"{lang}/{chapter} is {width} px wide on a {PHONE[0]} px phone"
+        # a wide graph keeps readable labels: full size in a frame that scrolls
+        frames = tab.page.locator("article .mg-figure-frame")
+        if chapter == "03-worked-backprop":
+            frame = frames.first
+            size = frame.evaluate("f => ({frame: f.clientWidth, image: f.querySelector('img').getBoundingClientRect().width})")
+            assert size["image"] > size["frame"] and frame.get_attribute("tabindex") == "0", size
+        tab.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_page_describes_itself(open_tab, lang):
+    tab = open_tab(f"{lang}/{CHAPTER}.html")
+    page = tab.page
+    description = page.locator("meta[name=description]").get_attribute("content")
+    assert 60 <= len(description) <= 160
+    assert page.locator("meta[property='og:description']").get_attribute("content") == description
+    assert page.locator("meta[property='og:locale']").get_attribute("content") == {"en": "en_US", "es": "es_ES"}[lang]
+    assert page.locator("meta[property='og:url']").get_attribute("content").endswith(f"/{lang}/{CHAPTER}.html")
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+    assert page.request.get(page.evaluate("h => new URL(h, location.href).href", icon)).ok
+    tab.assert_no_errors()
+
+
+def test_pictures_stay_legible_in_dark_mode(browser, site_url):
+    """In dark mode the graphs (dark lines on a transparent background) sit on a white frame."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, color_scheme="dark")
+    page = context.new_page()
+    try:
+        page.goto(f"{site_url}/es/{CHAPTER}.html", wait_until="load")
+        page.wait_for_function("() => document.documentElement.dataset.theme === 'dark'")
+        body = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+        frame = page.locator("article .mg-figure-frame").first
+        assert body != "rgb(255, 255, 255)", body  # the page really is dark
+        assert frame.evaluate("f => getComputedStyle(f).backgroundColor") == "rgb(255, 255, 255)"
+    finally:
+        context.close()

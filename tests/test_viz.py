@@ -147,8 +147,9 @@ def test_renders_to_svg_with_dot():
     text = " ".join(re.findall(r">([^<>]+)</text>", svg))
     for piece in ("a", "data 2", "grad 15", "out", "data 18", "*", "+"):
         assert piece in text
-    # the notebook display path (what the book's cells use) gives SVG too
-    assert "<svg" in draw(out)._repr_mimebundle_()["image/svg+xml"]
+    # the notebook display path (what the book's cells use): an <img> of the same SVG
+    html_output = draw(out)._repr_mimebundle_()["text/html"]
+    assert "data:image/svg+xml;base64," in html_output and 'alt="Computation graph' in html_output
 
 
 def test_top_to_bottom_layout_keeps_the_fields_side_by_side():
@@ -156,3 +157,105 @@ def test_top_to_bottom_layout_keeps_the_fields_side_by_side():
     labels = list(parse(draw(out, names={a: "a"}, rankdir="TB"))[0].values())
     assert "a | data 2 | grad 0" in labels  # no braces: a record's top level is a row in TB
     assert 'rankdir=TB' in draw(out, rankdir="TB").source
+
+
+# --- alt text: every drawing says what it shows, in both languages -----------------
+
+import base64
+import html as html_module
+
+
+def img_tag(bundle):
+    tag = re.search(r"<img\b[^>]*>", bundle["text/html"])
+    assert tag, bundle["text/html"][:200]
+    attributes = dict(re.findall(r'\s([\w-]+)="([^"]*)"', tag.group(0)))
+    return {k: html_module.unescape(v) for k, v in attributes.items()}
+
+
+def test_drawing_alt_text_names_every_node_its_numbers_and_the_highlight():
+    a, left, right, out = diamond()
+    out.backward()
+    dot = draw(out, names={a: "a", left: "left", right: "right", out: "out"}, highlight=left)
+    en, es = dot.alt["en"], dot.alt["es"]
+    assert en.startswith("Computation graph of out: 6 nodes, 3 of them computed")
+    assert es.startswith("Grafo de cómputo de out: 6 nodos, 3 de ellos calculados")
+    assert "a: leaf, data 2, grad 15." in en and "a: hoja, data 2, grad 15." in es
+    assert "left = a × the constant 3, data 6, grad 3." in en
+    assert "right = a + the constant 1, data 3, grad 6." in en
+    assert "out = left × right, data 18, grad 1." in en
+    assert en.endswith("Highlighted: left and the edges from its inputs a and the constant 3.")
+    assert es.endswith("Resaltados: left y las aristas desde sus entradas a y la constante 3.")
+
+
+def test_spanish_alt_text_writes_decimal_commas():
+    x = Value(0.5)
+    y = x * Value(-1.25)
+    dot = draw(y, names={x: "x", y: "y"})
+    assert "x: leaf, data 0.5" in dot.alt["en"]
+    assert "x: hoja, data 0,5" in dot.alt["es"] and "la constante -1,25" in dot.alt["es"]
+    assert "0.5" not in dot.alt["es"]
+
+
+def test_tensor_drawing_alt_text_gives_shapes_and_small_values():
+    x = Tensor(np.array([[1.0, 2.0]]), requires_grad=True)
+    w = Tensor(np.ones((2, 40)), requires_grad=True)
+    out = (x @ w).sum()
+    out.backward()
+    alt = draw(out, names={x: "x", w: "W", out: "out"}).alt["en"]
+    assert "x: leaf, shape (1, 2), data [[1., 2.]], grad [[40., 40.]]." in alt
+    assert "W: leaf, shape (2, 40)." in alt  # 80 values: the shape only, like the box
+    assert "node 3 = matmul(x, W), shape (1, 40)" in alt and "out = sum(node 3), shape ()" in alt
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz's dot is not installed")
+def test_drawing_shows_itself_as_an_img_of_its_svg_with_the_alt_text():
+    a, left, right, out = diamond()
+    dot = draw(out, names={a: "a", out: "out"})
+    bundle = dot._repr_mimebundle_()
+    attributes = img_tag(bundle)
+    assert attributes["alt"] == dot.alt["en"] == attributes["data-alt-en"]
+    assert attributes["data-alt-es"] == dot.alt["es"]
+    prefix = "data:image/svg+xml;base64,"
+    assert attributes["src"].startswith(prefix)
+    svg = base64.b64decode(attributes["src"][len(prefix):])
+    assert svg == dot.pipe(format="svg")
+    width_pt = float(re.search(rb'width="([\d.]+)pt"', svg).group(1))
+    assert int(attributes["width"]) == round(width_pt * 4 / 3)  # CSS pixels: no layout shift
+    assert bundle["text/plain"] == dot.alt["en"]
+    assert dot.source.startswith("digraph")  # still a graphviz Digraph
+
+
+def test_figure_is_a_png_with_its_size_and_words_and_closes_the_matplotlib_figure():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from minigrad.viz import figure
+
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.plot([0, 1], [1, 0])
+    number = fig.number
+    picture = figure(fig, alt={"en": "A falling line.", "es": "Una línea que baja."})
+    assert not plt.fignum_exists(number)  # a notebook would show it again, without words
+    attributes = img_tag(picture._repr_mimebundle_())
+    assert attributes["alt"] == "A falling line." and attributes["data-alt-es"] == "Una línea que baja."
+    png = base64.b64decode(attributes["src"].split(",", 1)[1])
+    assert png.startswith(b"\x89PNG")
+    assert (int(attributes["width"]), int(attributes["height"])) == (picture.width, picture.height)
+    assert 150 < picture.width < 400 and 100 < picture.height < 300
+
+
+@pytest.mark.parametrize("alt", ["", "   ", {"es": "solo español"}, {"en": ""}, None])
+def test_figure_without_words_is_refused(alt):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from minigrad.viz import figure
+
+    fig, _ = plt.subplots()
+    with pytest.raises(ValueError, match="alt text"):
+        figure(fig, alt=alt)
+    plt.close(fig)

@@ -5,9 +5,11 @@
 document.addEventListener("click", (event) => {
   const link = event.target.closest("a.lang-twin");
   if (!link) return;
-  // the section being read: the last one whose top has scrolled up to the switcher
-  // (which stays in view, see twin-switcher.css)
-  const line = link.getBoundingClientRect().bottom + 10;
+  // the section being read: the last one whose top has scrolled into the upper
+  // fifth of the text below the sticky header (where the switcher is)
+  const header = link.closest(".bd-header-article") || link;
+  const top = header.getBoundingClientRect().bottom;
+  const line = top + (window.innerHeight - top) / 5;
   let current = "";
   for (const anchor of document.querySelectorAll("article section > span[id^='sec-']")) {
     if (anchor.parentElement.getBoundingClientRect().top <= line) current = anchor.id;
