@@ -59,7 +59,7 @@ def _weight_gradient(grad_out, x, shape, dtype, order):
     column-major (see there), and its gradient is written column-major too, so
     the optimizer's ``weight -= lr * grad`` walks both arrays in the same order.
     """
-    grad_weight = np.empty(shape, dtype, order=order)
+    grad_weight = np.empty(shape, dtype, order=order)  # pragma: no mutate (equivalent: a leaf's gradient is stored in its dtype anyway; this only saves that cast)
     if x.shape[0] == 1:
         # A batch of one example: the sum has one term, an outer product.
         # numpy's matmul does not hand a product over one term to BLAS and runs

@@ -272,7 +272,7 @@ class MatMul(Function):
             if a_ndim == 1:
                 grad_a = grad_a[..., 0, :]
         if ctx.needs_input_grad[1]:
-            a_matrix = a[np.newaxis, :] if a_ndim == 1 else a
+            a_matrix = a[np.newaxis, :] if a_ndim == 1 else a  # pragma: no mutate (equivalent: an extra leading axis of size 1 is summed away by unbroadcast)
             grad_b = np.swapaxes(a_matrix, -1, -2) @ grad_out
             if b_ndim == 1:
                 grad_b = grad_b[..., 0]

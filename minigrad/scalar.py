@@ -267,7 +267,7 @@ class Value:
             return
         rules = _BACKWARD_RULES  # the same loop, with _backward() written inline (faster)
         for node in reversed(order):
-            if type(node) is Value:
+            if type(node) is Value:  # pragma: no mutate (equivalent: a plain Value's _backward() runs the same rule; this branch only saves a call)
                 rule = rules.get(node._op)
                 if rule is not None:
                     rule(node)

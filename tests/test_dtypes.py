@@ -100,3 +100,17 @@ def test_requires_grad_can_be_switched_on_a_float_leaf_only():
         y.requires_grad = False
     with pytest.raises(RuntimeError, match="leaf variables"):
         (torch.ones(1, requires_grad=True) * 2).requires_grad_(False)
+
+
+def test_a_float16_gradient_is_rounded_to_float16_between_two_scalings_as_in_pytorch():
+    # x16 * 1e-3 * 1e5: each product is computed in float32 and rounded to float16
+    # (two Cast nodes each). On the way back, the gradient reaching the middle
+    # float16 tensor is 1e5, which float16 cannot hold: PyTorch's is inf, and so
+    # is minigrad's only if each Cast sends the gradient back in its input's dtype.
+    x = Tensor(np.ones(2, dtype=np.float16), requires_grad=True)
+    (x * 1e-3 * 1e5).sum().backward()
+    tx = torch.ones(2, dtype=torch.float16, requires_grad=True)
+    (tx * 1e-3 * 1e5).sum().backward()
+    assert x.grad.dtype == np.float16
+    np.testing.assert_array_equal(x.grad, tx.grad.numpy())
+    assert np.isinf(x.grad).all()
