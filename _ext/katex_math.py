@@ -85,7 +85,9 @@ def display_tex(node):
 
 
 def visit_displaymath(self, node):
-    self.body.append(self.starttag(node, "div", CLASS="math notranslate nohighlight"))
+    # tabindex: a formula wider than a phone scrolls inside this box (site.css),
+    # and a keyboard reader must be able to reach it to scroll it.
+    self.body.append(self.starttag(node, "div", CLASS="math notranslate nohighlight", tabindex="0"))
     if node["number"]:
         self.body.append(f'<span class="eqno">({get_node_equation_number(self, node)})')
         self.add_permalink_ref(node, _("Link to this equation"))

@@ -181,7 +181,13 @@ def test_icon_fonts_keep_exactly_the_icons_the_site_names(tmp_path):
     (site / "_static" / "scripts" / "fontawesome.js").write_text('"fa-rocket"', encoding="utf-8")  # lists every icon
     (site / "_static" / "scripts" / "theme.js").write_text('button.className = "fa-solid fa-list"', encoding="utf-8")
     (site / "page.html").write_text('<i class="fa-solid fa-bars"></i>', encoding="utf-8")
-    assert icon_subset.used_code_points(site) == {0xF0C9, 0xF03A, 0xF05A, 0xF0F3}
+    points = icon_subset.used_code_points(site)
+    assert points == {0xF0C9, 0xF03A, 0xF05A, 0xF0F3}
+    # the stylesheet keeps the rules of those icons (every alias) and the rest of its rules
+    lighter = icon_subset.drop_unused_rules(css + "\n/*# sourceMappingURL=theme.css.map */\n", points)
+    assert ".fa-bars:before,.fa-navicon:before" in lighter and ".fa-list:before" in lighter
+    assert "fa-rocket" not in lighter and "--pst-icon-info-circle" in lighter and "sourceMappingURL" not in lighter
+    assert icon_subset.drop_unused_rules("a{color:red}", points) == "a{color:red}"
 
 
 def test_a_shrunk_icon_font_keeps_the_glyphs_asked_for_and_drops_the_rest(tmp_path):
