@@ -450,7 +450,7 @@ def test_every_picture_has_words_in_the_pages_language(open_tab, lang):
         svgs = tab.page.evaluate(
             """() => [...document.querySelectorAll('article svg')].filter((svg) =>
                     svg.getAttribute('aria-hidden') !== 'true' && !svg.closest('[aria-hidden=true], button')
-                    && !svg.closest('mjx-container')).map((svg) => svg.getAttribute('aria-label')
+                    && !svg.closest('.katex')).map((svg) => svg.getAttribute('aria-label')
                     || (svg.querySelector('title') || {}).textContent || '')"""
         )
         for picture in pictures:
