@@ -1,10 +1,11 @@
 """Front-end files the site serves itself, from the npm registry (not a Sphinx extension).
 
-    .venv/bin/python _ext/npm_assets.py mathjax [axe-core]   # what scripts/setup.sh runs
+    .venv/bin/python _ext/npm_assets.py katex [axe-core]   # what scripts/setup.sh runs
 
-The book's pages need no other host: MathJax is served from each site's
-_static/mathjax/ (site_chrome.py copies it there), so formulas render on a
-filtered school network or offline. The browser test injects axe-core from the
+The book's pages need no other host: KaTeX typesets every formula while the
+book is built (katex_math.py), and each site serves KaTeX's stylesheet and fonts
+from its _static/katex/, so formulas show on a filtered school network or
+offline, with no math script at all. The browser test injects axe-core from the
 same cache. Each package is one tarball of the npm registry, checked against the
 registry's own SHA-512 (``dist.integrity``) before anything is unpacked, and kept
 outside git in ``$MINIGRAD_CACHE/npm/<name>-<version>/`` (default
@@ -23,15 +24,13 @@ import urllib.request
 from pathlib import Path
 
 PACKAGES = {
-    # MathJax 3's TeX-to-HTML bundle, the web fonts it loads and its "lazy"
-    # extension, which typesets a formula only when it nears the screen (a phone
-    # spends seconds typesetting a whole chapter); paths relative to es5/, as the
-    # bundle finds its parts next to itself.
-    "mathjax": {
-        "version": "3.2.2",
-        "integrity": "sha512-Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/O9NliPc+x77k1/FEsPsjKPZGJvtRZM1vO+geW0OhGw==",
-        "root": "package/es5/",
-        "files": ("tex-chtml.js", "output/chtml/fonts/woff-v2/", "ui/lazy.js"),
+    # KaTeX, which turns TeX into HTML at BUILD time (katex_math.py runs it in
+    # node): pages ship its stylesheet and the fonts a formula uses, no script.
+    "katex": {
+        "version": "0.19.1",
+        "integrity": "sha512-jG8uKntjSEcm2EpQOh0XturpPuuC9r3Sq5HLHdsFdWZT27E672SF19QEi+of0/YeOy15lDgRhKvr5614uRrEfA==",
+        "root": "package/dist/",
+        "files": ("katex.min.js", "katex.min.css", "fonts/"),
     },
     # axe-core, the accessibility rules the browser test runs in each page.
     "axe-core": {
@@ -125,5 +124,5 @@ def fetch(name):
 
 
 if __name__ == "__main__":
-    for package in sys.argv[1:] or ["mathjax"]:
+    for package in sys.argv[1:] or ["katex"]:
         print(f"npm_assets: {package}: {fetch(package)}")

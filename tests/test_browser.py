@@ -4,7 +4,8 @@ The site (the `built_site` fixture, or the built site named by MINIGRAD_BUILT_SI
 e.g. `_build/html`, to test a build you already have) is served on 127.0.0.1.
 Requests to any other host are answered with an empty 200 response, so the test
 needs no internet and a missing network cannot show up as a console error; the
-site itself needs no other host (MathJax is served from its _static/).
+site itself needs no other host (formulas are typeset at build time; KaTeX's
+stylesheet and fonts are served from its _static/).
 Screenshots go to artifacts/screenshots/ (gitignored).
 
 Readers on phones and with screen readers (issue 20): both languages, a phone
@@ -449,7 +450,7 @@ def test_every_picture_has_words_in_the_pages_language(open_tab, lang):
         svgs = tab.page.evaluate(
             """() => [...document.querySelectorAll('article svg')].filter((svg) =>
                     svg.getAttribute('aria-hidden') !== 'true' && !svg.closest('[aria-hidden=true], button')
-                    && !svg.closest('mjx-container')).map((svg) => svg.getAttribute('aria-label')
+                    && !svg.closest('.katex')).map((svg) => svg.getAttribute('aria-label')
                     || (svg.querySelector('title') || {}).textContent || '')"""
         )
         for picture in pictures:
@@ -476,12 +477,17 @@ def test_every_picture_has_words_in_the_pages_language(open_tab, lang):
 def test_math_renders_with_the_network_blocked(open_tab, lang):
     tab = open_tab(f"{lang}/02-chain-rule.html", PHONE, offline="abort")
     page = tab.page
-    page.wait_for_function("() => document.querySelectorAll('mjx-container').length > 5", timeout=20000)
-    # textContent: raw TeX waiting for MathJax is hidden (site.css), so innerText would not see it
-    article = page.evaluate("() => document.querySelector('article').textContent")
+    # typeset at build time (KaTeX): the formulas are there at once, with no script
+    assert page.locator("script[src*=mathjax], script[src*=katex]").count() == 0
+    assert page.locator("article .katex").count() > 5
+    article = page.evaluate("() => document.querySelector('article').innerText")
     assert "\\partial" not in article and "\\frac" not in article, "raw TeX left on the page"
-    math = page.locator("article mjx-container").filter(visible=True).first
+    math = page.locator("article .katex-html").filter(visible=True).first
     assert math.is_visible() and math.bounding_box()["width"] > 5
+    # KaTeX's own fonts, from the site, have loaded (not a fallback font)
+    page.wait_for_function("() => document.fonts.status === 'loaded'", timeout=20000)
+    assert page.evaluate("() => document.fonts.check('16px KaTeX_Main')")
+    assert page.evaluate("() => [...document.fonts].some(f => f.family.includes('KaTeX_Math') && f.status === 'loaded')")
     assert tab.blocked == [], f"the page asked other hosts for {tab.blocked}"
     # display math never widens the page on a phone
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE[0]
