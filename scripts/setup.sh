@@ -6,10 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages from Debian: graphviz draws the graphs; chromium runs the
+# System packages from Debian: graphviz draws the graphs; node runs KaTeX, which
+# typesets the formulas at build time (_ext/katex_math.py); chromium runs the
 # real-browser test (Debian's binary; we never download a browser).
 missing=()
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
 if [ "${WITH_BROWSER:-0}" = 1 ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
