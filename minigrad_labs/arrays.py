@@ -17,6 +17,7 @@ Three jobs:
 
 from minigrad_labs.feedback import fail, fmt
 from minigrad_labs.guard import learner_code
+from minigrad_labs.returns import _kind, _short
 
 
 def numpy():
@@ -34,23 +35,10 @@ def leaf(array):
     return Tensor(array.copy(), requires_grad=True), torch.tensor(array.copy(), requires_grad=True)
 
 
-def _kind(value):
-    return type(value).__name__
-
-
-def _short(value):
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 def es(number_text):
-    """A number written for English, in the Spanish locale: a decimal comma (RAE), e.g. "0,25"."""
+    """A number the check already wrote for English (its digits chosen, e.g. by ``fmt``), with
+    the Spanish decimal comma (RAE), e.g. "0,25". For a value, use ``minigrad_labs.numbers.number``."""
     return str(number_text).replace(".", ",")
-
-
-def pct_es(fraction, digits=1):
-    """A fraction as a Spanish percentage: decimal comma and a space before %, e.g. "96,4 %"."""
-    return f"{100 * fraction:.{digits}f}".replace(".", ",") + " %"
 
 
 def numbers(*texts):
@@ -60,7 +48,9 @@ def numbers(*texts):
 
 def percents(*fractions, digits=1):
     """Each fraction as a percentage, English ("96.4%") and Spanish ("96,4 %"): [(en, es), ...]."""
-    return [(f"{100 * f:.{digits}f}%", pct_es(f, digits)) for f in fractions]
+    from minigrad_labs.numbers import number  # the book's one number helper (Babel)
+
+    return [tuple(number(f, f".{digits}%", lang) for lang in ("en", "es")) for f in fractions]
 
 
 def fail_hint(en, es, hint=None):
@@ -252,4 +242,4 @@ def torch_function(torch_op, a_data, w_data):
 
 
 __all__ = ["as_array", "as_tensor", "compare_array", "es", "fail_hint", "gradients", "leaf", "learner_function",
-           "matches", "numbers", "numpy", "pct_es", "percents", "run_function", "torch_function"]
+           "matches", "numbers", "numpy", "percents", "run_function", "torch_function"]
